@@ -1,0 +1,93 @@
+"""`valmennus`: what operators do outside the web. `valmennus --help` lists the commands."""
+
+import argparse
+import json
+import sys
+
+from services.contracts.names import ALL_SERVICES
+
+
+def cmd_migrate(args) -> int:
+    from services.infra.config import load_config
+    from services.infra.migrations import upgrade
+
+    for service in args.services or ALL_SERVICES:
+        upgrade(service, load_config(service)["DATABASE_URL"])
+        print(f"{service}: migrated to head")
+    return 0
+
+
+def cmd_declare_queues(args) -> int:
+    from deploy.catalog import service_classes
+    from services.infra.config import load_config
+    from services.infra.queues import declare_queues
+
+    declared = declare_queues(service_classes(), load_config("accounts"))
+    print(f"declared {len(declared)} queues")
+    return 0
+
+
+def cluster_rpc(service: str):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from services.infra.config import load_config
+
+    return ClusterRpcProxy(load_config(service), timeout=10)
+
+
+def cmd_parked(args) -> int:
+    with cluster_rpc(args.service) as rpc:
+        target = getattr(rpc, args.service)
+        if args.action == "list":
+            print(json.dumps(target.list_parked_events(args.limit), indent=2, ensure_ascii=False))
+            return 0
+        replayed = target.replay_parked_event(args.id)
+        print("replayed" if replayed else "no such parked event")
+        return 0 if replayed else 1
+
+
+def cmd_run_local(args) -> int:
+    from deploy.local import run
+
+    return run()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="valmennus", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    migrate = commands.add_parser("migrate", help="create databases and apply migrations")
+    migrate.add_argument("services", nargs="*", metavar="SERVICE", help="default: all")
+    migrate.set_defaults(run=cmd_migrate)
+
+    declare = commands.add_parser(
+        "declare-queues", help="declare every exchange, consumer queue and binding"
+    )
+    declare.set_defaults(run=cmd_declare_queues)
+
+    parked = commands.add_parser("parked", help="list or replay events a handler gave up on")
+    parked.add_argument("action", choices=["list", "replay"])
+    parked.add_argument("service", choices=ALL_SERVICES)
+    parked.add_argument("id", nargs="?", type=int, help="with replay: the parked event's id")
+    parked.add_argument("--limit", type=int, default=100)
+    parked.set_defaults(run=cmd_parked)
+
+    run_local = commands.add_parser(
+        "run-local", help="run the whole system on this machine (what `make run` calls)"
+    )
+    run_local.set_defaults(run=cmd_run_local)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "migrate" and set(args.services) - set(ALL_SERVICES):
+        parser.error(f"migrate: services are {', '.join(ALL_SERVICES)}")
+    if args.command == "parked" and args.action == "replay" and args.id is None:
+        parser.error("parked replay needs the parked event's id")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

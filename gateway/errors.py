@@ -1,0 +1,77 @@
+"""One table from error types to HTTP answers; nothing else in the gateway picks a status.
+
+Every error body is `{"error": {"code", "message", "fields"}}`. Unknown errors become a generic
+500 and are logged here: no exception text or stack ever reaches the client.
+"""
+
+import logging
+
+import eventlet
+from marshmallow import ValidationError
+from nameko.exceptions import UnknownService
+from werkzeug.exceptions import HTTPException
+
+from services.contracts.errors import Conflict, DomainError, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal raised by the gateway itself (auth, malformed request …)."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+class ServiceUnavailable(Exception):
+    def __init__(self, service: str):
+        super().__init__(service)
+        self.service = service
+
+
+DOMAIN_STATUS = (
+    (InvalidInput, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def status_of_domain_error(exc: DomainError) -> int:
+    for error_type, status in DOMAIN_STATUS:
+        if isinstance(exc, error_type):
+            return status
+    return 400
+
+
+def describe(exc: BaseException) -> tuple[int, dict]:
+    """The HTTP status and error body for any exception raised while answering a request."""
+    if isinstance(exc, ApiError):
+        return exc.status, error_body(exc.code, exc.message, exc.fields)
+    if isinstance(exc, ValidationError):
+        return 422, error_body("invalid_input", "The request has invalid fields.", exc.messages)
+    if isinstance(exc, DomainError):
+        return status_of_domain_error(exc), error_body(exc.code, exc.message, exc.fields)
+    if isinstance(exc, ServiceUnavailable | UnknownService | eventlet.Timeout):
+        service = getattr(exc, "service", None) or getattr(exc, "service_name", "a service")
+        return 503, error_body("service_unavailable", f"{service} did not answer; try again soon.")
+    if isinstance(exc, HTTPException):
+        status = exc.code or 500
+        return status, error_body(HTTP_CODES.get(status, "http_error"), exc.name)
+    log.error("unexpected error answering a request", exc_info=exc)
+    return 500, error_body("internal_error", "Something went wrong on our side.")
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}

@@ -1,0 +1,108 @@
+"""The gateway's HTTP entrypoint: JSON answers, mapped errors and security headers on everything.
+
+`api(method, url, ...)` replaces nameko's `http`: a route returns a dict (200), a
+`(status, dict)` pair, or a werkzeug Response. The schemas and summary given to `api` are what
+the OpenAPI document is generated from.
+"""
+
+import json
+
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from gateway.errors import describe
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(
+        json.dumps(payload, ensure_ascii=False, default=str),
+        status=status,
+        mimetype="application/json",
+        headers=headers,
+    )
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def secured(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def error_response(exc: BaseException) -> Response:
+    status, body = describe(exc)
+    headers = {}
+    if isinstance(exc, HTTPException) and exc.code == 405 and exc.valid_methods:
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return secured(json_response(body, status, headers))
+
+
+class JsonWsgiApp(WsgiApp):
+    """Answers unknown paths and wrong methods with JSON errors and the security headers."""
+
+    def __call__(self, environ, start_response):
+        request = Request(environ, shallow=True)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, path_values = adapter.match()
+            request.path_values = path_values
+            response = provider.handle_request(request)
+        except HTTPException as exc:
+            response = error_response(exc)
+        return response(environ, start_response)
+
+
+class JsonWebServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonWsgiApp(self)
+
+
+class ApiRoute(HttpRequestHandler):
+    server = JsonWebServer()
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        *,
+        summary: str = "",
+        request_schema=None,
+        response_schema=None,
+        status: int = 200,
+        query_schema=None,
+        tags: tuple = (),
+        **kwargs,
+    ):
+        super().__init__(method, url, **kwargs)
+        self.summary = summary
+        self.request_schema = request_schema
+        self.response_schema = response_schema
+        self.query_schema = query_schema
+        self.status = status
+        self.tags = tags
+
+    def response_from_result(self, result) -> Response:
+        if isinstance(result, Response):
+            return secured(result)
+        status, payload = result if isinstance(result, tuple) else (self.status, result)
+        if payload is None:
+            return secured(Response(status=status))
+        return secured(json_response(payload, status))
+
+    def response_from_exception(self, exc) -> Response:
+        return error_response(exc)
+
+
+api = ApiRoute.decorator

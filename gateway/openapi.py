@@ -1,0 +1,74 @@
+"""The OpenAPI 3 document, generated from the gateway's routes and their marshmallow schemas."""
+
+import functools
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from gateway.http import ApiRoute
+from gateway.schemas import ErrorSchema
+
+PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def routes_of(service_cls) -> list[ApiRoute]:
+    found = []
+    for name in dir(service_cls):
+        for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ApiRoute):
+                found.append((name, entrypoint))
+    return found
+
+
+def operation(method_name: str, route: ApiRoute) -> dict:
+    op = {
+        "operationId": method_name,
+        "summary": route.summary,
+        "responses": {
+            str(route.status): {"description": "Success"},
+            "default": {
+                "description": "Error",
+                "content": {"application/json": {"schema": ErrorSchema}},
+            },
+        },
+    }
+    if route.tags:
+        op["tags"] = list(route.tags)
+    if route.response_schema is not None:
+        op["responses"][str(route.status)]["content"] = {
+            "application/json": {"schema": route.response_schema}
+        }
+    if route.request_schema is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": route.request_schema}},
+        }
+    parameters = [
+        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+        for name in PATH_PARAMETER.findall(route.url)
+    ]
+    if route.query_schema is not None:
+        parameters.append({"in": "query", "schema": route.query_schema})
+    if parameters:
+        op["parameters"] = parameters
+    return op
+
+
+@functools.cache
+def openapi_document(service_cls) -> dict:
+    spec = APISpec(
+        title="Valmennuskalenteri",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[MarshmallowPlugin()],
+    )
+    spec.components.schema("Error", schema=ErrorSchema)
+    paths: dict[str, dict] = {}
+    for method_name, route in sorted(routes_of(service_cls), key=lambda item: item[1].url):
+        path = PATH_PARAMETER.sub(r"{\1}", route.url)
+        for method in route.method.split(","):
+            paths.setdefault(path, {})[method.lower()] = operation(method_name, route)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

@@ -1,0 +1,3 @@
+from services.infra.migrations import run_migrations
+
+run_migrations()

@@ -1,0 +1,8 @@
+"""The accounts service. Coachee profiles, staff accounts and roles, usernames, passwords, login sessions."""
+
+from services.contracts.names import ACCOUNTS
+from services.infra.service_base import ServiceBase
+
+
+class AccountsService(ServiceBase):
+    name = ACCOUNTS

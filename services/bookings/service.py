@@ -1,0 +1,8 @@
+"""The bookings service. Service catalogue, coaches' availability, slot search, bookings and coach notes."""
+
+from services.contracts.names import BOOKINGS
+from services.infra.service_base import ServiceBase
+
+
+class BookingsService(ServiceBase):
+    name = BOOKINGS

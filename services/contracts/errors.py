@@ -1,0 +1,41 @@
+"""Errors that cross service boundaries.
+
+Each is registered with nameko's `deserialize_to_instance`, so a caller catches the real class.
+`args` are `(message, fields)` because nameko rebuilds the instance from `exc.args`.
+The gateway maps each class to an HTTP status once; `code` is what clients see.
+"""
+
+from nameko.exceptions import deserialize_to_instance
+
+
+@deserialize_to_instance
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str = "", fields: dict | None = None):
+        super().__init__(message, fields or {})
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+    @property
+    def fields(self) -> dict:
+        return self.args[1]
+
+
+@deserialize_to_instance
+class InvalidInput(DomainError):
+    """Input that failed validation; `fields` maps each field to its problems."""
+
+    code = "invalid_input"
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    code = "not_found"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    code = "conflict"

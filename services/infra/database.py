@@ -1,0 +1,80 @@
+"""Database access for a service: one engine per container, one session per worker.
+
+The worker's entrypoint runs inside a transaction: when it returns, the session commits before
+the entrypoint's result is sent (an RPC reply never announces a change that was not stored);
+when it raises, the session rolls back. Work outside a worker (relays, timers' batches) opens
+its own transactions with `Database.transaction()`.
+"""
+
+import functools
+from contextlib import contextmanager
+from weakref import WeakKeyDictionary
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Database(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.engine = create_engine(
+            config["DATABASE_URL"],
+            pool_size=int(config.get("DATABASE_POOL_SIZE", 10)),
+            max_overflow=int(config.get("DATABASE_MAX_OVERFLOW", 5)),
+            pool_pre_ping=True,
+        )
+        self.make_session = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.sessions = WeakKeyDictionary()
+
+    def stop(self):
+        self.engine.dispose()
+
+    def kill(self):
+        self.engine.dispose()
+
+    def session_for(self, worker_ctx) -> Session:
+        session = self.sessions.get(worker_ctx)
+        if session is None:
+            session = self.sessions[worker_ctx] = self.make_session()
+        return session
+
+    def get_dependency(self, worker_ctx) -> Session:
+        return self.session_for(worker_ctx)
+
+    def worker_setup(self, worker_ctx):
+        service = worker_ctx.service
+        method_name = worker_ctx.entrypoint.method_name
+        method = getattr(service, method_name)
+        session = self.session_for(worker_ctx)
+
+        @functools.wraps(method)
+        def in_transaction(*args, **kwargs):
+            try:
+                result = method(*args, **kwargs)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            return result
+
+        setattr(service, method_name, in_transaction)
+
+    def worker_teardown(self, worker_ctx):
+        session = self.sessions.pop(worker_ctx, None)
+        if session is not None:
+            session.close()
+
+    @contextmanager
+    def transaction(self):
+        """A session in its own transaction, for work that does not run in a worker."""
+        with self.make_session() as session, session.begin():
+            yield session
+
+
+def find_database(container) -> Database:
+    """The container's Database provider, for extensions that share the worker's session."""
+    for dependency in container.dependencies:
+        if isinstance(dependency, Database):
+            return dependency
+    raise LookupError(f"service {container.service_name} has no Database dependency")

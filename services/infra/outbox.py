@@ -1,0 +1,114 @@
+"""Transactional outbox: an event is stored with the change it announces, then relayed.
+
+`dispatch(event_type, payload)` writes an outbox row in the worker's transaction, so the change
+and its event commit or vanish together. A relay loop per container publishes pending rows with
+publisher confirms and marks them sent; it wakes when a worker that dispatched commits, and
+polls otherwise, so rows left behind by a crash between commit and publish go out on the next
+pass (or from another instance: rows are claimed with SKIP LOCKED). Delivery is at least once:
+every payload carries an `event_id` that consumers use to skip repeats.
+"""
+
+import logging
+import uuid
+from weakref import WeakKeyDictionary
+
+from eventlet.queue import Empty, LightQueue
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.events import get_event_exchange
+from nameko.extensions import DependencyProvider
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from services.infra.database import find_database
+from services.infra.tables import outbox
+
+log = logging.getLogger(__name__)
+
+
+class OutboxWriter:
+    """What a worker sees: `dispatch` adds an event to the worker's transaction."""
+
+    def __init__(self, session: Session, on_dispatch):
+        self._session = session
+        self._on_dispatch = on_dispatch
+
+    def dispatch(self, event_type: str, payload: dict) -> uuid.UUID:
+        event_id = uuid.uuid4()
+        body = dict(payload, event_id=str(event_id))
+        self._session.execute(
+            insert(outbox).values(event_id=event_id, event_type=event_type, payload=body)
+        )
+        self._on_dispatch()
+        return event_id
+
+
+class Outbox(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.database = find_database(self.container)
+        self.exchange = get_event_exchange(self.container.service_name, config)
+        self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], use_confirms=True)
+        self.poll_seconds = float(config.get("OUTBOX_POLL_SECONDS", 2.0))
+        self.batch_size = int(config.get("OUTBOX_BATCH_SIZE", 100))
+        self.dispatching_workers = WeakKeyDictionary()
+        self.wakeups = LightQueue()
+
+    def start(self):
+        self.container.spawn_managed_thread(self._relay_forever, identifier="outbox-relay")
+
+    def get_dependency(self, worker_ctx) -> OutboxWriter:
+        def remember():
+            self.dispatching_workers[worker_ctx] = True
+
+        return OutboxWriter(self.database.session_for(worker_ctx), remember)
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if self.dispatching_workers.pop(worker_ctx, False) and exc_info is None:
+            self.wakeups.put(True)
+
+    def relay_pending(self) -> int:
+        """Publish every pending row; returns how many were published."""
+        published = 0
+        while True:
+            count = self._relay_batch()
+            published += count
+            if count < self.batch_size:
+                return published
+
+    def _relay_batch(self) -> int:
+        with self.database.transaction() as session:
+            rows = session.execute(
+                select(outbox.c.id, outbox.c.event_type, outbox.c.payload)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.id)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                self.publisher.publish(
+                    row.payload,
+                    exchange=self.exchange,
+                    routing_key=row.event_type,
+                    declare=[self.exchange],
+                )
+            if rows:
+                session.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_([row.id for row in rows]))
+                    .values(published_at=func.now())
+                )
+            return len(rows)
+
+    def _relay_forever(self):
+        while True:
+            try:
+                self.relay_pending()
+            except Exception:
+                log.exception("outbox relay of %s failed; retrying", self.container.service_name)
+            try:
+                self.wakeups.get(timeout=self.poll_seconds)
+                while self.wakeups.qsize():
+                    self.wakeups.get_nowait()
+            except Empty:
+                pass

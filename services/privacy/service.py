@@ -1,0 +1,8 @@
+"""The privacy service. Data-subject requests run as sagas across services, retention and the audit log."""
+
+from services.contracts.names import PRIVACY
+from services.infra.service_base import ServiceBase
+
+
+class PrivacyService(ServiceBase):
+    name = PRIVACY

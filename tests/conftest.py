@@ -1,0 +1,157 @@
+"""Real infrastructure for the tests, isolated from `make run`'s data.
+
+Per test session: a RabbitMQ vhost of its own, fresh PostgreSQL databases with the real
+migrations applied, and a moto_server S3 endpoint with a fresh bucket; all removed afterwards.
+eventlet must patch the standard library before anything else is imported.
+"""
+
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import os
+
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from services.contracts.names import ALL_SERVICES
+from services.infra.migrations import drop_database, upgrade
+from services.infra.storage import ensure_bucket
+
+RUN_ID = f"vt{os.getpid()}{uuid.uuid4().hex[:6]}"
+DATABASE_SERVER = os.environ.get("TEST_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
+AMQP_SERVER = os.environ.get("TEST_AMQP_SERVER", "amqp://guest:guest@127.0.0.1:5672")
+BIN = Path(sys.executable).parent
+FAST_RETRIES_MS = "200,400"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True)
+
+
+def wait_for(check, seconds: float = 10.0, interval: float = 0.05):
+    """Poll `check` until it returns something truthy; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {seconds} s")
+        eventlet.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    vhost = f"valmennus-{RUN_ID}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"{AMQP_SERVER}/{quote(vhost, safe='')}"
+    rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture
+def rabbit_config(amqp_uri):
+    """Overrides nameko's fixture, which needs the management API."""
+    return {"AMQP_URI": amqp_uri}
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """Makes a fresh database for the session; dropped at the end."""
+    created = []
+
+    def make(name: str) -> str:
+        url = f"{DATABASE_SERVER}/{RUN_ID}_{name}"
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def service_databases(database_url):
+    """Every service's database, migrated with the real migrations."""
+    urls = {}
+    for service in ALL_SERVICES:
+        urls[service] = database_url(service)
+        upgrade(service, urls[service])
+    return urls
+
+
+@pytest.fixture(scope="session")
+def s3_config():
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    config = {
+        "S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "S3_REGION": "eu-north-1",
+        "S3_ACCESS_KEY": "test",
+        "S3_SECRET_KEY": "test-secret",
+        "S3_BUCKET": f"valmennus-{RUN_ID}",
+    }
+
+    def answers():
+        try:
+            return requests.get(config["S3_ENDPOINT_URL"], timeout=1).status_code < 500
+        except requests.ConnectionError:
+            return False
+
+    wait_for(answers, seconds=30, interval=0.2)
+    ensure_bucket(config)
+    yield config
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_config(amqp_uri):
+    return {
+        "AMQP_URI": amqp_uri,
+        "EVENT_RETRY_DELAYS_MS": FAST_RETRIES_MS,
+        "OUTBOX_POLL_SECONDS": 0.5,
+        "HEALTH_TIMEOUT_SECONDS": 1.0,
+    }
+
+
+@pytest.fixture(scope="session")
+def service_config(base_config, service_databases, s3_config):
+    """The config of a service as its config.yaml would give it, pointed at the test servers."""
+
+    def config_of(service: str) -> dict:
+        return dict(base_config, DATABASE_URL=service_databases[service], **s3_config)
+
+    return config_of
+
+
+@pytest.fixture
+def web_session():
+    """Overrides nameko's fixture, which imports a name Werkzeug 3 removed."""
+    with requests.Session() as session:
+        yield session
