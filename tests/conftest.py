@@ -33,7 +33,9 @@ from services.infra.migrations import drop_database, upgrade
 from services.infra.storage import ensure_bucket
 
 RUN_ID = f"vt{os.getpid()}{uuid.uuid4().hex[:6]}"
-DATABASE_SERVER = os.environ.get("TEST_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
+DATABASE_SERVER = os.environ.get(
+    "TEST_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432"
+)
 AMQP_SERVER = os.environ.get("TEST_AMQP_SERVER", "amqp://guest:guest@127.0.0.1:5672")
 BIN = Path(sys.executable).parent
 FAST_RETRIES_MS = "200,400"

@@ -1,4 +1,4 @@
-"""The accounts service. Coachee profiles, staff accounts and roles, usernames, passwords, login sessions."""
+"""The accounts service: coachee profiles, staff accounts and roles, usernames, login sessions."""
 
 from services.contracts.names import ACCOUNTS
 from services.infra.service_base import ServiceBase

@@ -1,4 +1,4 @@
-"""The bookings service. Service catalogue, coaches' availability, slot search, bookings and coach notes."""
+"""The bookings service: catalogue, coaches' availability, slot search, bookings, coach notes."""
 
 from services.contracts.names import BOOKINGS
 from services.infra.service_base import ServiceBase

@@ -1,6 +1,6 @@
 """The clock every service reads "now" from, so tests can move time instead of sleeping."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from nameko.extensions import DependencyProvider
@@ -10,7 +10,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class SettableClock:

@@ -99,7 +99,9 @@ class ReliableEventHandler(EventHandler):
                     attempts=attempt + 1,
                 )
             )
-        log.error("parked an event of %s after %d attempts: %s", self.queue.name, attempt + 1, error)
+        log.error(
+            "parked an event of %s after %d attempts: %s", self.queue.name, attempt + 1, error
+        )
 
 
 def claim_event(session, consumer: str, event_id: str) -> bool:
@@ -176,11 +178,15 @@ def list_parked(session, limit: int = 100) -> list[dict]:
 
 def replay_parked(session, publisher: Publisher, parked_id: int) -> bool:
     """Send a parked event back to its handler's queue with fresh retries; False if not parked."""
-    row = session.execute(
-        select(parked_events)
-        .where(parked_events.c.id == parked_id, parked_events.c.replayed_at.is_(None))
-        .with_for_update()
-    ).mappings().first()
+    row = (
+        session.execute(
+            select(parked_events)
+            .where(parked_events.c.id == parked_id, parked_events.c.replayed_at.is_(None))
+            .with_for_update()
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         return False
     publisher.publish(row["payload"], exchange=DEFAULT_EXCHANGE, routing_key=row["queue"])

@@ -1,4 +1,4 @@
-"""The privacy service. Data-subject requests run as sagas across services, retention and the audit log."""
+"""The privacy service: data-subject requests run as sagas, retention and the audit log."""
 
 from services.contracts.names import PRIVACY
 from services.infra.service_base import ServiceBase

@@ -10,8 +10,9 @@ def service_containers(container_factory, service_config):
     """Every service running in this process, on the test broker and databases."""
     containers = {}
     for service_cls in service_classes():
-        containers[service_cls.name] = container_factory(service_cls, service_config(service_cls.name))
-        containers[service_cls.name].start()
+        container = container_factory(service_cls, service_config(service_cls.name))
+        container.start()
+        containers[service_cls.name] = container
     return containers
 
 

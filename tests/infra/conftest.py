@@ -24,7 +24,9 @@ def sample_databases(database_url):
 @pytest.fixture
 def sample_engines(sample_databases):
     """Engines on the sample services' databases, emptied before each test."""
-    engines = {name: create_engine(url, poolclass=NullPool) for name, url in sample_databases.items()}
+    engines = {
+        name: create_engine(url, poolclass=NullPool) for name, url in sample_databases.items()
+    }
     for engine in engines.values():
         with engine.begin() as connection:
             for table in (outbox, processed_events, parked_events, notes, seen, blocked_texts):

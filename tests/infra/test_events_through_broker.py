@@ -50,9 +50,11 @@ def test_failed_worker_leaves_neither_change_nor_event(
 ):
     start(container_factory, SourceService, sample_config("sample_source"))
 
-    with ServiceRpcProxy("sample_source", sample_config("sample_source")) as source:
-        with pytest.raises(Exception, match="failed after dispatching"):
-            source.write_note_then_fail("never")
+    with (
+        ServiceRpcProxy("sample_source", sample_config("sample_source")) as source,
+        pytest.raises(Exception, match="failed after dispatching"),
+    ):
+        source.write_note_then_fail("never")
 
     with sample_engines["sample_source"].connect() as connection:
         assert connection.execute(select(notes)).all() == []
