@@ -99,7 +99,12 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def run() -> int:
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     env = dict(os.environ, PSYCOPG_WAIT_FUNC="wait_select", PATH=f"{BIN}:{os.environ['PATH']}")
     accounts = load_config("accounts")
     media = load_config("media")
