@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean compose-checker
 
 install: $(STAMP)
 
@@ -20,7 +20,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+# docker-compose checks deploy/docker-compose.yml offline; no Docker engine is needed.
+compose-checker:
+	@command -v docker-compose >/dev/null || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && apt-get update -q && apt-get install -y -q --no-install-recommends docker-compose; } \
+	|| { echo "install docker-compose (Debian: apt-get install docker-compose)"; exit 1; }
+
+test: lint compose-checker
 	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/pytest
 
 bench: $(STAMP)
