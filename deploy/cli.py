@@ -46,6 +46,26 @@ def cmd_parked(args) -> int:
         return 0 if replayed else 1
 
 
+def cmd_create_admin(args) -> int:
+    from services.contracts.errors import Conflict, InvalidInput
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.username}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with cluster_rpc("accounts") as rpc:
+        try:
+            account = rpc.accounts.create_admin(args.username, password)
+        except (InvalidInput, Conflict) as exc:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
+            print(f"not created: {exc.message} {problems}".strip(), file=sys.stderr)
+            return 1
+    print(f"admin {account['username']} created")
+    return 0
+
+
 def cmd_run_local(args) -> int:
     from deploy.local import run
 
@@ -71,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     parked.add_argument("id", nargs="?", type=int, help="with replay: the parked event's id")
     parked.add_argument("--limit", type=int, default=100)
     parked.set_defaults(run=cmd_parked)
+
+    create_admin = commands.add_parser(
+        "create-admin", help="create an administrator; the password is read from standard input"
+    )
+    create_admin.add_argument("username")
+    create_admin.set_defaults(run=cmd_create_admin)
 
     run_local = commands.add_parser(
         "run-local", help="run the whole system on this machine (what `make run` calls)"

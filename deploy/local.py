@@ -2,7 +2,8 @@
 
 Checks that PostgreSQL and RabbitMQ answer (starting Debian's installed servers if they are
 stopped), starts moto_server as the S3 endpoint, migrates, declares queues, starts every
-service and the gateway, waits for `/healthz`, and prints the gateway's URL. Ctrl-C stops all.
+service and the gateway, waits for `/healthz`, seeds the demo data once (printing the demo
+admin's one-time password), and prints the gateway's URL. Ctrl-C stops all.
 """
 
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
+from deploy.demo import DEMO_ADMIN, seed_demo_data
 from services.infra.config import ROOT, config_path, load_config
 
 BIN = Path(sys.executable).parent
@@ -138,6 +140,9 @@ def run() -> int:
         address = load_config("gateway")["WEB_SERVER_ADDRESS"]
         url = f"http://{address}"
         wait_until(lambda: healthz_ok(f"{url}/healthz"), 60, "the gateway's /healthz")
+        admin_password = seed_demo_data(accounts)
+        if admin_password:
+            print(f"\ndemo admin: {DEMO_ADMIN} / {admin_password}  (shown once; change it)")
         print(f"\nValmennuskalenteri is running at {url}  (Ctrl-C stops everything)\n")
         while all(process.poll() is None for process in processes):
             time.sleep(1)

@@ -39,3 +39,29 @@ class NotFound(DomainError):
 @deserialize_to_instance
 class Conflict(DomainError):
     code = "conflict"
+
+
+@deserialize_to_instance
+class Unauthenticated(DomainError):
+    """No valid login: wrong credentials, an unknown, expired or revoked session."""
+
+    code = "not_logged_in"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+@deserialize_to_instance
+class Throttled(DomainError):
+    """Too many attempts; `retry_after` says in how many seconds to try again."""
+
+    code = "throttled"
+
+    def __init__(self, message: str = "", fields: dict | None = None, retry_after: int = 60):
+        Exception.__init__(self, message, fields or {}, int(retry_after))
+
+    @property
+    def retry_after(self) -> int:
+        return self.args[2]

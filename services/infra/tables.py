@@ -1,4 +1,4 @@
-"""Tables every service has next to its own: the outbox, processed events and parked events.
+"""Tables every service has next to its own: outbox, processed and parked events, erasures.
 
 Each service's first migration creates them (see `migrations.create_infra_tables`).
 """
@@ -49,4 +49,12 @@ parked_events = Table(
     Column("attempts", Integer, nullable=False),
     Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("replayed_at", DateTime(timezone=True)),
+)
+
+erasure_results = Table(
+    "erasure_results",
+    infra_metadata,
+    Column("request_id", UUID(as_uuid=True), primary_key=True),
+    Column("result", JSONB, nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

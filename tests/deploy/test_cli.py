@@ -14,7 +14,7 @@ VALMENNUS = str(Path(sys.executable).parent / "valmennus")
 
 def test_help_lists_the_operator_commands():
     result = subprocess.run([VALMENNUS, "--help"], capture_output=True, text=True, check=True)
-    for command in ("migrate", "declare-queues", "parked", "run-local"):
+    for command in ("migrate", "declare-queues", "parked", "create-admin", "run-local"):
         assert command in result.stdout
 
 

@@ -1,0 +1,106 @@
+"""Logging in and out, sessions, password changes."""
+
+import secrets
+import uuid
+
+from services.accounts import repository as repo
+from services.accounts.passwords import password_problems
+from services.accounts.sessions import new_token, token_hash
+from services.accounts.throttle import throttle_keys
+from services.accounts.work import Work
+from services.contracts.errors import InvalidInput, Throttled, Unauthenticated
+
+LOGIN_REFUSED = "The username or password is wrong, or the login is not in use."
+
+
+def principal_of(account, session_row) -> dict:
+    """`account` has username, role and name; `session_row` is the session (with account_id)."""
+    return {
+        "account_id": str(session_row["account_id"]),
+        "username": account["username"],
+        "role": account["role"],
+        "name": account["name"],
+        "session_id": str(session_row["id"]),
+        "csrf_token": session_row["csrf_token"],
+        "expires_at": session_row["expires_at"].isoformat(),
+    }
+
+
+def is_disabled(account, now) -> bool:
+    return (
+        account["disabled_permanently"]
+        or account["erased_at"] is not None
+        or (account["disabled_until"] is not None and account["disabled_until"] > now)
+    )
+
+
+def refuse_if_throttled(work: Work, keys: list[bytes]) -> None:
+    throttle = work.settings.throttle
+    waits = [
+        throttle.retry_after(
+            repo.failures_since(work.db, key, work.now - throttle.window), work.now
+        )
+        for key in keys
+    ]
+    waits = [wait for wait in waits if wait is not None]
+    if waits:
+        work.audit("login_throttled", outcome="denied")
+        raise Throttled("Too many failed logins; try again later.", retry_after=max(waits))
+
+
+def log_in(work: Work, credentials: dict) -> dict:
+    """Raises Unauthenticated or Throttled *after* committing what the refusal must remember."""
+    keys = throttle_keys(credentials["username"], credentials["client_address"])
+    refuse_if_throttled(work, keys)
+    account = repo.account_by_username(work.db, credentials["username"])
+    hashing = work.settings.hashing
+    password_ok = hashing.verify(account and account["password_hash"], credentials["password"])
+    if not password_ok or is_disabled(account, work.now):
+        repo.record_failures(work.db, keys, work.now)
+        work.audit("login_failed", subject_id=account and account["id"], outcome="denied")
+        work.db.commit()
+        raise Unauthenticated(LOGIN_REFUSED)
+
+    changes = {"last_login_at": work.now}
+    if hashing.needs_rehash(account["password_hash"]):
+        changes["password_hash"] = hashing.hash(credentials["password"])
+    repo.update_account(work.db, account["id"], changes)
+    repo.clear_failures(work.db, keys[0])
+    token = new_token()
+    session_row = repo.insert_session(
+        work.db,
+        {
+            "id": uuid.uuid4(),
+            "account_id": account["id"],
+            "token_hash": token_hash(token),
+            "csrf_token": secrets.token_urlsafe(24),
+            "remember_me": credentials["remember_me"],
+            "created_at": work.now,
+            "expires_at": work.settings.lifetimes.expiry(work.now, credentials["remember_me"]),
+        },
+    )
+    work.audit("login_succeeded", actor_id=account["id"], subject_id=account["id"])
+    return {"token": token, "principal": principal_of(account, session_row)}
+
+
+def resolve_session(work: Work, token: str) -> dict:
+    row = repo.live_session(work.db, token_hash(token), work.now) if token else None
+    if row is None:
+        raise Unauthenticated("Please log in.")
+    return principal_of(row, row)
+
+
+def log_out(work: Work, token: str) -> None:
+    repo.revoke_session(work.db, token_hash(token), work.now)
+
+
+def change_password(work: Work, account_id, current: str, new: str) -> None:
+    account = repo.account_by_id(work.db, account_id)
+    if account is None or not work.settings.hashing.verify(account["password_hash"], current):
+        raise Unauthenticated("The current password is wrong.")
+    problems = password_problems(new, account["username"], account["email"] or "")
+    if problems:
+        raise InvalidInput("Choose another password.", {"new_password": problems})
+    repo.update_account(work.db, account_id, {"password_hash": work.settings.hashing.hash(new)})
+    repo.revoke_all_sessions(work.db, account_id, work.now)
+    work.audit("password_changed", actor_id=account_id, subject_id=account_id)

@@ -1,0 +1,175 @@
+"""Queries of the accounts service, given a session."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+
+from services.accounts.models import accounts, erasure_requests, login_failures, sessions
+from services.contracts.accounts import ADMIN, COACHEE, STAFF_ROLES
+
+
+def account_by_id(session, account_id) -> RowMapping | None:
+    return session.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
+
+
+def account_by_username(session, username: str) -> RowMapping | None:
+    return (
+        session.execute(select(accounts).where(accounts.c.username == username.strip().lower()))
+        .mappings()
+        .first()
+    )
+
+
+def account_by_registration_key(session, key: str) -> RowMapping | None:
+    query = select(accounts).where(accounts.c.registration_key == key)
+    return session.execute(query).mappings().first()
+
+
+def username_taken(session, username: str) -> bool:
+    return account_by_username(session, username) is not None
+
+
+def insert_account(session, values: dict) -> RowMapping:
+    values = dict(values, id=values.get("id") or uuid.uuid4())
+    return session.execute(insert(accounts).values(values).returning(accounts)).mappings().one()
+
+
+def update_account(session, account_id, values: dict) -> RowMapping:
+    query = update(accounts).where(accounts.c.id == account_id).values(values).returning(accounts)
+    return session.execute(query).mappings().one()
+
+
+def delete_account(session, account_id) -> None:
+    session.execute(delete(erasure_requests).where(erasure_requests.c.account_id == account_id))
+    session.execute(delete(sessions).where(sessions.c.account_id == account_id))
+    session.execute(delete(accounts).where(accounts.c.id == account_id))
+
+
+def not_disabled(now: datetime):
+    return and_(
+        accounts.c.disabled_permanently.is_(False),
+        or_(accounts.c.disabled_until.is_(None), accounts.c.disabled_until <= now),
+        accounts.c.erased_at.is_(None),
+    )
+
+
+def active_admins_except(session, account_id, now: datetime) -> int:
+    query = select(func.count()).where(
+        accounts.c.role == ADMIN, accounts.c.id != account_id, not_disabled(now)
+    )
+    return session.execute(query).scalar_one()
+
+
+def page_of(session, query, limit: int, cursor: str | None) -> dict:
+    """Keyset pages ordered by username (unique); the cursor is the last username seen."""
+    if cursor:
+        query = query.where(accounts.c.username > cursor)
+    rows = session.execute(query.order_by(accounts.c.username).limit(limit + 1)).mappings().all()
+    next_cursor = rows[limit - 1]["username"] if len(rows) > limit else None
+    return {"items": rows[:limit], "next_cursor": next_cursor}
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_coachees(session, text: str, limit: int, cursor: str | None) -> dict:
+    query = select(accounts).where(accounts.c.role == COACHEE, accounts.c.erased_at.is_(None))
+    if text.strip():
+        pattern = like_pattern(text.strip())
+        query = query.where(
+            or_(
+                *(
+                    column.ilike(pattern)
+                    for column in (
+                        accounts.c.name,
+                        accounts.c.email,
+                        accounts.c.phone,
+                        accounts.c.username,
+                        accounts.c.member_number,
+                    )
+                )
+            )
+        )
+    return page_of(session, query, limit, cursor)
+
+
+def list_staff(session, limit: int, cursor: str | None) -> dict:
+    return page_of(session, select(accounts).where(accounts.c.role.in_(STAFF_ROLES)), limit, cursor)
+
+
+def insert_session(session, values: dict) -> RowMapping:
+    return session.execute(insert(sessions).values(values).returning(sessions)).mappings().one()
+
+
+def live_session(session, token_hash: bytes, now: datetime) -> RowMapping | None:
+    query = (
+        select(sessions, accounts.c.username, accounts.c.role, accounts.c.name)
+        .join(accounts, accounts.c.id == sessions.c.account_id)
+        .where(
+            sessions.c.token_hash == token_hash,
+            sessions.c.revoked_at.is_(None),
+            sessions.c.expires_at > now,
+            not_disabled(now),
+        )
+    )
+    return session.execute(query).mappings().first()
+
+
+def revoke_session(session, token_hash: bytes, now: datetime) -> None:
+    session.execute(
+        update(sessions)
+        .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_all_sessions(session, account_id, now: datetime) -> int:
+    result = session.execute(
+        update(sessions)
+        .where(sessions.c.account_id == account_id, sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount
+
+
+def sessions_of(session, account_id) -> list[RowMapping]:
+    query = (
+        select(sessions).where(sessions.c.account_id == account_id).order_by(sessions.c.created_at)
+    )
+    return session.execute(query).mappings().all()
+
+
+def delete_sessions(session, account_id) -> int:
+    return session.execute(delete(sessions).where(sessions.c.account_id == account_id)).rowcount
+
+
+def failures_since(session, key: bytes, since: datetime) -> list[datetime]:
+    query = select(login_failures.c.failed_at).where(
+        login_failures.c.throttle_key == key, login_failures.c.failed_at > since
+    )
+    return list(session.execute(query).scalars())
+
+
+def record_failures(session, keys: list[bytes], now: datetime) -> None:
+    session.execute(insert(login_failures), [{"throttle_key": k, "failed_at": now} for k in keys])
+
+
+def clear_failures(session, key: bytes) -> None:
+    session.execute(delete(login_failures).where(login_failures.c.throttle_key == key))
+
+
+def insert_erasure_request(session, account_id, now: datetime) -> uuid.UUID:
+    request_id = uuid.uuid4()
+    session.execute(
+        insert(erasure_requests).values(id=request_id, account_id=account_id, requested_at=now)
+    )
+    return request_id
+
+
+def delete_erasure_requests(session, account_id) -> int:
+    query = delete(erasure_requests).where(erasure_requests.c.account_id == account_id)
+    return session.execute(query).rowcount

@@ -1,0 +1,42 @@
+"""The accounts service's tunables, read once from its configuration."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from nameko.extensions import DependencyProvider
+
+from services.accounts.passwords import PasswordHashing
+from services.accounts.sessions import SessionLifetimes
+from services.accounts.throttle import LoginThrottle
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    lifetimes: SessionLifetimes
+    throttle: LoginThrottle
+    hashing: PasswordHashing
+
+
+def settings_from(config: dict) -> AccountSettings:
+    return AccountSettings(
+        lifetimes=SessionLifetimes(
+            normal=timedelta(hours=float(config.get("SESSION_HOURS", 48))),
+            remembered=timedelta(days=float(config.get("REMEMBER_ME_DAYS", 14))),
+        ),
+        throttle=LoginThrottle(
+            limit=int(config.get("LOGIN_FAILURE_LIMIT", 10)),
+            window=timedelta(seconds=float(config.get("LOGIN_FAILURE_WINDOW_SECONDS", 900))),
+        ),
+        hashing=PasswordHashing(
+            memory_kib=int(config.get("ARGON2_MEMORY_KIB", 19456)),
+            time_cost=int(config.get("ARGON2_TIME_COST", 2)),
+        ),
+    )
+
+
+class Settings(DependencyProvider):
+    def setup(self):
+        self.settings = settings_from(self.container.config)
+
+    def get_dependency(self, worker_ctx) -> AccountSettings:
+        return self.settings

@@ -1,0 +1,28 @@
+"""What one accounts operation works with: the transaction, the outbox, the time, the settings."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.accounts.settings import AccountSettings
+from services.contracts.accounts import ACCESS_AUDITED
+
+
+@dataclass
+class Work:
+    db: object
+    outbox: object
+    now: datetime
+    settings: AccountSettings
+
+    def audit(self, action: str, actor_id=None, subject_id=None, outcome: str = "ok") -> None:
+        """An audit event for the privacy service's log: ids and the action, no personal data."""
+        self.outbox.dispatch(
+            ACCESS_AUDITED,
+            {
+                "actor_id": str(actor_id) if actor_id else None,
+                "subject_id": str(subject_id) if subject_id else None,
+                "action": action,
+                "outcome": outcome,
+                "occurred_at": self.now.isoformat(),
+            },
+        )

@@ -1,0 +1,113 @@
+"""The accounts service's pure rules: identity codes, details, passwords, throttling, usernames."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from marshmallow import ValidationError
+
+from services.accounts.details import normalise_details, normalise_phone
+from services.accounts.passwords import PasswordHashing, password_problems
+from services.accounts.sessions import SessionLifetimes
+from services.accounts.throttle import LoginThrottle
+from services.accounts.usernames import new_username
+from services.contracts.errors import InvalidInput
+from services.contracts.identity_code import contains_identity_code, no_identity_code
+
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "131052-308T",
+        "Matti 131052-308T",
+        "010594Y9021",
+        "010594Y9032",
+        "120517A1234",
+        "010101+0101",
+    ],
+)
+def test_valid_identity_codes_are_recognised_anywhere_in_text(text):
+    assert contains_identity_code(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["131052-308A", "321052-308T", "member 12345678", "131052-308TX", "040 123 4567", ""],
+)
+def test_strings_that_only_look_like_identity_codes_pass(text):
+    assert not contains_identity_code(text)
+
+
+def test_identity_code_validator_explains_the_refusal():
+    with pytest.raises(ValidationError, match="henkilötunnus"):
+        no_identity_code("my id is 131052-308T")
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("040 123 4567", "+358401234567"),
+        ("+358 40 123 4567", "+358401234567"),
+        ("00358401234567", "+358401234567"),
+        ("09 1234 567", "+35891234567"),
+        ("+46 70 123 45 67", "+46701234567"),
+    ],
+)
+def test_phone_numbers_are_normalised_to_e164(raw, e164):
+    assert normalise_phone(raw) == e164
+
+
+def test_invalid_email_and_phone_are_named_together():
+    with pytest.raises(InvalidInput) as caught:
+        normalise_details({"email": "not-an-email", "phone": "12"})
+    assert set(caught.value.fields) == {"email", "phone"}
+
+
+def test_email_domain_is_lowercased_and_spaces_trimmed():
+    assert normalise_details({"email": " Maija.M@Example.FI "})["email"] == "Maija.M@example.fi"
+
+
+def test_common_short_and_personal_passwords_are_refused():
+    assert password_problems("password1") != []
+    assert password_problems("qwertyuiop") != []
+    assert password_problems("short") != []
+    assert password_problems("maija.m@example.fi-2027", "maija.m@example.fi") != []
+
+
+def test_a_64_character_password_is_accepted_and_verifies():
+    password = "kalle-ja-kaisa-kavelivat-kesalla-kauniin-kuusikon-kautta-2027-ok!"[:64]
+    assert len(password) == 64
+    assert password_problems(password) == []
+    hashing = PasswordHashing(memory_kib=19456, time_cost=2)
+    hashed = hashing.hash(password)
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hashing.verify(hashed, password)
+    assert not hashing.verify(hashed, password[:-1])
+    assert not hashing.verify(None, password)
+
+
+def test_hashes_with_weaker_parameters_need_rehashing():
+    weak = PasswordHashing(memory_kib=8192, time_cost=1).hash("vanha-salasana-123")
+    assert PasswordHashing(memory_kib=19456, time_cost=2).needs_rehash(weak)
+
+
+def test_login_lasts_two_days_or_fourteen_with_remember_me():
+    lifetimes = SessionLifetimes(normal=timedelta(hours=48), remembered=timedelta(days=14))
+    assert lifetimes.expiry(NOW, remember_me=False) == NOW + timedelta(days=2)
+    assert lifetimes.expiry(NOW, remember_me=True) == NOW + timedelta(days=14)
+
+
+def test_throttle_allows_until_the_limit_then_says_when_to_retry():
+    throttle = LoginThrottle(limit=3, window=timedelta(minutes=15))
+    failures = [NOW - timedelta(minutes=10), NOW - timedelta(minutes=5)]
+    assert throttle.retry_after(failures, NOW) is None
+    failures.append(NOW - timedelta(minutes=1))
+    assert throttle.retry_after(failures, NOW) == 5 * 60
+    assert throttle.retry_after(failures, NOW + timedelta(minutes=6)) is None
+
+
+def test_usernames_are_readable_and_carry_no_name():
+    names = {new_username() for _ in range(50)}
+    assert len(names) > 40
+    assert all(name.isalnum() and name.islower() and name[-4:].isdigit() for name in names)
