@@ -26,19 +26,33 @@ from services.infra.tables import outbox
 log = logging.getLogger(__name__)
 
 
+def write_event(session: Session, event_type: str, payload: dict) -> uuid.UUID:
+    event_id = uuid.uuid4()
+    body = dict(payload, event_id=str(event_id))
+    session.execute(insert(outbox).values(event_id=event_id, event_type=event_type, payload=body))
+    return event_id
+
+
 class OutboxWriter:
     """What a worker sees: `dispatch` adds an event to the worker's transaction."""
 
-    def __init__(self, session: Session, on_dispatch):
+    def __init__(self, session: Session, on_dispatch, own_transaction=None):
         self._session = session
         self._on_dispatch = on_dispatch
+        self._own_transaction = own_transaction
 
     def dispatch(self, event_type: str, payload: dict) -> uuid.UUID:
-        event_id = uuid.uuid4()
-        body = dict(payload, event_id=str(event_id))
-        self._session.execute(
-            insert(outbox).values(event_id=event_id, event_type=event_type, payload=body)
-        )
+        event_id = write_event(self._session, event_type, payload)
+        self._on_dispatch()
+        return event_id
+
+    def dispatch_regardless(self, event_type: str, payload: dict) -> uuid.UUID:
+        """Store the event in a transaction of its own, so it survives the worker's rollback.
+
+        For facts that stay true when the worker fails, such as an access being refused.
+        """
+        with self._own_transaction() as session:
+            event_id = write_event(session, event_type, payload)
         self._on_dispatch()
         return event_id
 
@@ -61,10 +75,12 @@ class Outbox(DependencyProvider):
         def remember():
             self.dispatching_workers[worker_ctx] = True
 
-        return OutboxWriter(self.database.session_for(worker_ctx), remember)
+        return OutboxWriter(
+            self.database.session_for(worker_ctx), remember, self.database.transaction
+        )
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
-        if self.dispatching_workers.pop(worker_ctx, False) and exc_info is None:
+        if self.dispatching_workers.pop(worker_ctx, False):
             self.wakeups.put(True)
 
     def relay_pending(self) -> int:

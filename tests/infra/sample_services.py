@@ -45,6 +45,12 @@ class SourceService(ServiceBase):
         self.outbox.dispatch("note_written", {"text": text})
         raise ValueError("failed after dispatching")
 
+    @rpc
+    def refuse_but_record(self, text: str) -> None:
+        self.db.execute(insert(notes).values(text=text))
+        self.outbox.dispatch_regardless("note_written", {"text": text})
+        raise PermissionError("refused")
+
 
 class SinkService(ServiceBase):
     name = "sample_sink"

@@ -61,6 +61,23 @@ def test_failed_worker_leaves_neither_change_nor_event(
         assert connection.execute(select(outbox)).all() == []
 
 
+def test_event_dispatched_regardless_survives_the_workers_rollback(
+    container_factory, sample_config, sample_engines
+):
+    start(container_factory, SourceService, sample_config("sample_source"))
+    start(container_factory, SinkService, sample_config("sample_sink"))
+
+    with (
+        ServiceRpcProxy("sample_source", sample_config("sample_source")) as source,
+        pytest.raises(Exception, match="refused"),
+    ):
+        source.refuse_but_record("refusal")
+
+    assert wait_for(lambda: seen_by_sink(sample_config("sample_sink")) == ["refusal"])
+    with sample_engines["sample_source"].connect() as connection:
+        assert connection.execute(select(notes)).all() == []
+
+
 class OutboxThatNeverRelays(Outbox):
     """An outbox whose service dies after committing and before publishing."""
 
