@@ -18,11 +18,12 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_declare_queues(args) -> int:
-    from deploy.catalog import service_classes
+    from deploy.catalog import GATEWAY_CLASS, load_class, service_classes
     from services.infra.config import load_config
     from services.infra.queues import declare_queues
 
-    declared = declare_queues(service_classes(), load_config("accounts"))
+    components = [*service_classes(), load_class(GATEWAY_CLASS)]
+    declared = declare_queues(components, load_config("accounts"))
     print(f"declared {len(declared)} queues")
     return 0
 

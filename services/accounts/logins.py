@@ -44,8 +44,27 @@ def refuse_if_throttled(work: Work, keys: list[bytes]) -> None:
     ]
     waits = [wait for wait in waits if wait is not None]
     if waits:
-        work.audit("login_throttled", outcome="denied")
+        work.audit_refusal("login_throttled")
         raise Throttled("Too many failed logins; try again later.", retry_after=max(waits))
+
+
+def refuse_password(work: Work, keys: list[bytes], account_id, message: str):
+    """Remember the failure for throttling and audit it, then refuse.
+
+    Called before the operation has written anything, so committing here stores only the refusal.
+    """
+    repo.record_failures(work.db, keys, work.now)
+    work.audit("login_failed", subject_id=account_id)
+    work.db.commit()
+    raise Unauthenticated(message)
+
+
+def confirm_password(work: Work, account, password: str, client_address: str) -> None:
+    """Re-entering the password (to change it, to ask for erasure) is throttled like a login."""
+    keys = throttle_keys(account["username"], client_address)
+    refuse_if_throttled(work, keys)
+    if not work.settings.hashing.verify(account["password_hash"], password):
+        refuse_password(work, keys, account["id"], "The password is wrong.")
 
 
 def log_in(work: Work, credentials: dict) -> dict:
@@ -56,10 +75,7 @@ def log_in(work: Work, credentials: dict) -> dict:
     hashing = work.settings.hashing
     password_ok = hashing.verify(account and account["password_hash"], credentials["password"])
     if not password_ok or is_disabled(account, work.now):
-        repo.record_failures(work.db, keys, work.now)
-        work.audit("login_failed", subject_id=account and account["id"], outcome="denied")
-        work.db.commit()
-        raise Unauthenticated(LOGIN_REFUSED)
+        refuse_password(work, keys, account and account["id"], LOGIN_REFUSED)
 
     changes = {"last_login_at": work.now}
     if hashing.needs_rehash(account["password_hash"]):
@@ -94,10 +110,11 @@ def log_out(work: Work, token: str) -> None:
     repo.revoke_session(work.db, token_hash(token), work.now)
 
 
-def change_password(work: Work, account_id, current: str, new: str) -> None:
+def change_password(work: Work, account_id, current: str, new: str, client_address: str) -> None:
     account = repo.account_by_id(work.db, account_id)
-    if account is None or not work.settings.hashing.verify(account["password_hash"], current):
-        raise Unauthenticated("The current password is wrong.")
+    if account is None:
+        raise Unauthenticated("Please log in.")
+    confirm_password(work, account, current, client_address)
     problems = password_problems(new, account["username"], account["email"] or "")
     if problems:
         raise InvalidInput("Choose another password.", {"new_password": problems})

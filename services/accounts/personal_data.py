@@ -1,6 +1,7 @@
 """The accounts service's part of the privacy contract, and a coachee's own erasure request."""
 
 from services.accounts import repository as repo
+from services.accounts.logins import confirm_password
 from services.accounts.work import Work
 from services.contracts.accounts import ERASURE_REQUESTED
 from services.contracts.errors import Unauthenticated
@@ -76,10 +77,11 @@ def erase_account(work: Work, subject_id) -> ErasureResult:
     )
 
 
-def request_erasure(work: Work, account_id, password: str) -> dict:
+def request_erasure(work: Work, account_id, password: str, client_address: str) -> dict:
     account = repo.account_by_id(work.db, account_id)
-    if account is None or not work.settings.hashing.verify(account["password_hash"], password):
-        raise Unauthenticated("The password is wrong.")
+    if account is None:
+        raise Unauthenticated("Please log in.")
+    confirm_password(work, account, password, client_address)
     request_id = repo.insert_erasure_request(work.db, account["id"], work.now)
     work.outbox.dispatch(
         ERASURE_REQUESTED, {"request_id": str(request_id), "account_id": str(account["id"])}

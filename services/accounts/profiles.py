@@ -96,7 +96,7 @@ def update_account(work: Work, account_id, changes: dict, actor: dict | None) ->
 def require_admin(work: Work, actor: dict | None) -> None:
     if actor is None or actor["role"] != ADMIN:
         if actor is not None:
-            work.audit("access_denied", actor_id=actor["account_id"], outcome="denied")
+            work.audit_refusal("access_denied", actor_id=actor["account_id"])
         raise Forbidden("Only administrators may do this.")
 
 

@@ -76,8 +76,16 @@ class AccountsService(ServiceBase):
         logins.log_out(self.work(), token)
 
     @rpc(expected_exceptions=DomainError)
-    def change_password(self, account_id: str, current_password: str, new_password: str) -> None:
-        logins.change_password(self.work(), account_id, current_password, new_password)
+    def change_password(
+        self,
+        account_id: str,
+        current_password: str,
+        new_password: str,
+        client_address: str = "unknown",
+    ) -> None:
+        logins.change_password(
+            self.work(), account_id, current_password, new_password, client_address
+        )
 
     @rpc(expected_exceptions=DomainError)
     def get_account(self, account_id: str, actor: dict | None) -> dict:
@@ -115,8 +123,10 @@ class AccountsService(ServiceBase):
         return staff.set_disabled(self.work(), account_id, data, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
-    def request_erasure(self, account_id: str, password: str) -> dict:
-        return personal_data.request_erasure(self.work(), account_id, password)
+    def request_erasure(
+        self, account_id: str, password: str, client_address: str = "unknown"
+    ) -> dict:
+        return personal_data.request_erasure(self.work(), account_id, password, client_address)
 
     @rpc(expected_exceptions=DomainError)
     def create_admin(self, username: str, password: str) -> dict:
