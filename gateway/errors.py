@@ -11,7 +11,15 @@ from marshmallow import ValidationError
 from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException
 
-from services.contracts.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.contracts.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Throttled,
+    Unauthenticated,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +42,12 @@ class ServiceUnavailable(Exception):
 
 
 DOMAIN_STATUS = (
+    (Unauthenticated, 401),
+    (Forbidden, 403),
     (InvalidInput, 422),
     (NotFound, 404),
     (Conflict, 409),
+    (Throttled, 429),
 )
 
 HTTP_CODES = {

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from gateway.errors import describe
+from services.contracts.errors import Throttled
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
@@ -46,6 +47,8 @@ def error_response(exc: BaseException) -> Response:
     headers = {}
     if isinstance(exc, HTTPException) and exc.code == 405 and exc.valid_methods:
         headers["Allow"] = ", ".join(exc.valid_methods)
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after)
     return secured(json_response(body, status, headers))
 
 
@@ -92,6 +95,10 @@ class ApiRoute(HttpRequestHandler):
         self.query_schema = query_schema
         self.status = status
         self.tags = tags
+
+    def get_entrypoint_parameters(self, request):
+        request.url_rule = self.url
+        return super().get_entrypoint_parameters(request)
 
     def response_from_result(self, result) -> Response:
         if isinstance(result, Response):

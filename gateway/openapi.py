@@ -9,7 +9,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from gateway.http import ApiRoute
 from gateway.schemas import ErrorSchema
 
-PATH_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
+CONVERTER_FORMATS = {"uuid": "uuid"}
 
 
 def routes_of(service_cls) -> list[ApiRoute]:
@@ -44,15 +45,19 @@ def operation(method_name: str, route: ApiRoute) -> dict:
             "required": True,
             "content": {"application/json": {"schema": route.request_schema}},
         }
-    parameters = [
-        {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-        for name in PATH_PARAMETER.findall(route.url)
-    ]
+    parameters = [path_parameter(match) for match in PATH_PARAMETER.finditer(route.url)]
     if route.query_schema is not None:
         parameters.append({"in": "query", "schema": route.query_schema})
     if parameters:
         op["parameters"] = parameters
     return op
+
+
+def path_parameter(match: re.Match) -> dict:
+    schema = {"type": "string"}
+    if match["converter"] in CONVERTER_FORMATS:
+        schema["format"] = CONVERTER_FORMATS[match["converter"]]
+    return {"in": "path", "name": match["name"], "required": True, "schema": schema}
 
 
 @functools.cache
@@ -66,7 +71,7 @@ def openapi_document(service_cls) -> dict:
     spec.components.schema("Error", schema=ErrorSchema)
     paths: dict[str, dict] = {}
     for method_name, route in sorted(routes_of(service_cls), key=lambda item: item[1].url):
-        path = PATH_PARAMETER.sub(r"{\1}", route.url)
+        path = PATH_PARAMETER.sub(r"{\g<name>}", route.url)
         for method in route.method.split(","):
             paths.setdefault(path, {})[method.lower()] = operation(method_name, route)
     for path, operations in paths.items():

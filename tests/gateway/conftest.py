@@ -1,8 +1,24 @@
+import uuid
+from dataclasses import dataclass
+
 import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
 
 from deploy.catalog import service_classes
 from gateway.service import GatewayService
+from services.contracts.accounts import ADMIN, COACH
+from services.contracts.names import ACCOUNTS
 from tests.conftest import free_port
+from tests.gateway.api_client import ApiClient, unique
+
+PASSWORD = "Kahvia-ja-Pullaa-2027"
+
+
+@dataclass(frozen=True)
+class Person:
+    account_id: str
+    username: str
+    password: str
 
 
 @pytest.fixture
@@ -18,9 +34,64 @@ def service_containers(container_factory, service_config):
 
 @pytest.fixture
 def gateway_url(container_factory, base_config):
+    """The gateway behind a trusted proxy: each test client logs in from an address of its own,
+    because failed logins are counted per address in a database shared by the whole session."""
     port = free_port()
-    container = container_factory(
-        GatewayService, dict(base_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}")
-    )
+    config = dict(base_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", TRUST_PROXY_HEADERS=True)
+    container = container_factory(GatewayService, config)
     container.start()
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def accounts_rpc(service_containers, base_config):
+    with ServiceRpcProxy(ACCOUNTS, base_config) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def client(service_containers, gateway_url):
+    with ApiClient(gateway_url) as api_client:
+        yield api_client
+
+
+@pytest.fixture
+def make_admin(accounts_rpc):
+    def make() -> Person:
+        account = accounts_rpc.create_admin(unique("admin"), PASSWORD)
+        return Person(str(account["id"]), account["username"], PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def make_coach(accounts_rpc, make_admin):
+    def make() -> Person:
+        admin = make_admin()
+        details = {"username": unique("coach"), "role": COACH, "name": "Veera Valmentaja"}
+        created = accounts_rpc.create_staff(
+            dict(details, email=f"{details['username']}@example.fi"),
+            {"account_id": admin.account_id, "role": ADMIN},
+        )
+        account = created["account"]
+        return Person(str(account["id"]), account["username"], created["initial_password"])
+
+    return make
+
+
+@pytest.fixture
+def make_coachee(accounts_rpc):
+    def make(**details) -> Person:
+        registration = {
+            "name": "Maija Meikäläinen",
+            "email": "maija@example.fi",
+            "phone": "040 123 4567",
+            "subscriber_id": str(uuid.uuid4()),
+            "member_number": unique("M"),
+            "password": PASSWORD,
+            **details,
+        }
+        registered = accounts_rpc.register_coachee(registration)
+        return Person(str(registered["account_id"]), registered["username"], PASSWORD)
+
+    return make

@@ -6,7 +6,15 @@ from marshmallow import ValidationError
 from nameko.exceptions import UnknownService
 
 from gateway.errors import ApiError, describe
-from services.contracts.errors import Conflict, InvalidInput, NotFound
+from gateway.http import error_response
+from services.contracts.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Throttled,
+    Unauthenticated,
+)
 
 
 @pytest.mark.parametrize(
@@ -15,6 +23,9 @@ from services.contracts.errors import Conflict, InvalidInput, NotFound
         (InvalidInput("Bad email.", {"email": ["Not a valid email."]}), 422, "invalid_input"),
         (NotFound("No such booking."), 404, "not_found"),
         (Conflict("Slot taken."), 409, "conflict"),
+        (Unauthenticated("Session expired."), 401, "not_logged_in"),
+        (Forbidden("Admins only."), 403, "forbidden"),
+        (Throttled("Too many attempts.", retry_after=30), 429, "throttled"),
         (ValidationError({"name": ["Missing data."]}), 422, "invalid_input"),
         (ApiError(401, "not_logged_in", "Log in first."), 401, "not_logged_in"),
         (UnknownService("bookings"), 503, "service_unavailable"),
@@ -42,3 +53,14 @@ def test_unexpected_errors_reveal_nothing():
             "fields": {},
         }
     }
+
+
+def test_throttled_answer_says_when_to_retry():
+    response = error_response(Throttled("Too many failed logins.", retry_after=840))
+
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "840"
+
+
+def test_other_errors_carry_no_retry_after():
+    assert "Retry-After" not in error_response(Unauthenticated("Log in first.")).headers

@@ -79,3 +79,19 @@ def test_openapi_document_is_valid_and_describes_the_routes(gateway_url, web_ses
         "$ref": "#/components/schemas/Health"
     }
     assert "Error" in document["components"]["schemas"]
+
+
+def test_openapi_document_describes_the_account_routes(gateway_url, web_session):
+    paths = web_session.get(f"{gateway_url}/api/openapi.json", timeout=5).json()["paths"]
+
+    assert set(paths["/api/session"]) == {"post", "get", "delete"}
+    assert set(paths["/api/me"]) == {"get", "patch", "delete"}
+    assert set(paths["/api/staff"]) == {"get", "post"}
+    login = paths["/api/session"]["post"]
+    assert login["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LoginRequest"
+    }
+    (account_id,) = paths["/api/staff/{account_id}"]["patch"]["parameters"]
+    assert account_id["schema"] == {"type": "string", "format": "uuid"}
+    search = {parameter["name"] for parameter in paths["/api/coachees"]["get"]["parameters"]}
+    assert search == {"q", "limit", "cursor"}

@@ -1,0 +1,276 @@
+"""Login sessions, the cookie test, one's own profile, and the admin's staff and coachee views."""
+
+from werkzeug.wrappers import Response
+
+from gateway.auth import Caller
+from gateway.cookies import (
+    carries_test_cookie,
+    clear_session_cookie,
+    set_session_cookie,
+    set_test_cookie,
+)
+from gateway.errors import ApiError
+from gateway.http import api, json_response
+from gateway.request_input import load_body, load_query
+from gateway.routes.account_schemas import (
+    AccountPageSchema,
+    AccountSchema,
+    CoacheeChangesRequest,
+    CoacheeQuery,
+    CookieCheckSchema,
+    ErasureAcceptedSchema,
+    ErasureRequest,
+    LoginRequest,
+    PageQuery,
+    PasswordChangeRequest,
+    ProfileChangesRequest,
+    SessionSchema,
+    StaffChangesRequest,
+    StaffCreatedSchema,
+    StaffCreationRequest,
+)
+from services.contracts.accounts import ADMIN, COACHEE
+from services.contracts.errors import InvalidInput, NotFound, Unauthenticated
+
+LOGIN_FAILED = "The username or password is wrong."
+WRONG_PASSWORD = "The password is wrong."
+PUBLIC_DISABLING_FIELDS = {"until": "disabled_until"}
+
+
+def session_body(principal: dict) -> dict:
+    return SessionSchema().dump({"user": principal, "csrf_token": principal["csrf_token"]})
+
+
+def account_body(account: dict) -> dict:
+    return AccountSchema().dump(account)
+
+
+def split_disabling(changes: dict) -> tuple[dict, dict | None]:
+    """Separates `disabled`/`disabled_until` (one `set_disabled` call) from the other changes."""
+    changes = dict(changes)
+    until = changes.pop("disabled_until", None)
+    if "disabled" not in changes:
+        return changes, None
+    return changes, {"disabled": changes.pop("disabled"), "until": until}
+
+
+class AccountRoutes:
+    @api(
+        "POST",
+        "/api/session",
+        summary="Log in",
+        request_schema=LoginRequest,
+        response_schema=SessionSchema,
+        tags=("session",),
+    )
+    def log_in(self, request):
+        credentials = load_body(request, LoginRequest)
+        credentials["client_address"] = self.client_address(request)
+        try:
+            login = self.accounts.log_in(credentials)
+        except Unauthenticated:
+            raise ApiError(401, "login_failed", LOGIN_FAILED) from None
+        response = json_response(session_body(login["principal"]))
+        set_session_cookie(
+            response, login["token"], login["principal"]["expires_at"], self.clock.now()
+        )
+        return response
+
+    @api(
+        "GET",
+        "/api/session",
+        summary="The logged-in user and the CSRF token",
+        response_schema=SessionSchema,
+        tags=("session",),
+    )
+    def current_session(self, request):
+        return session_body(self.caller(request).principal)
+
+    @api("DELETE", "/api/session", summary="Log out", status=204, tags=("session",))
+    def log_out(self, request):
+        caller = self.caller(request)
+        self.accounts.log_out(caller.credential.token)
+        response = Response(status=204)
+        clear_session_cookie(response)
+        return response
+
+    @api(
+        "GET",
+        "/api/cookie-check",
+        summary="Sets a test cookie and tells whether the request carried it",
+        response_schema=CookieCheckSchema,
+        tags=("session",),
+    )
+    def cookie_check(self, request):
+        response = json_response({"cookies_enabled": carries_test_cookie(request.cookies)})
+        set_test_cookie(response)
+        return response
+
+    @api("GET", "/api/me", summary="One's own account", response_schema=AccountSchema, tags=("me",))
+    def own_account(self, request):
+        caller = self.caller(request)
+        return account_body(self.accounts.get_account(caller.account_id, caller.actor))
+
+    @api(
+        "PATCH",
+        "/api/me",
+        summary="Edit one's own personal data; the username never changes",
+        request_schema=ProfileChangesRequest,
+        response_schema=AccountSchema,
+        tags=("me",),
+    )
+    def edit_own_account(self, request):
+        caller = self.caller(request, roles=(COACHEE,))
+        changes = load_body(request, ProfileChangesRequest)
+        return account_body(self.accounts.update_account(caller.account_id, changes, caller.actor))
+
+    @api(
+        "DELETE",
+        "/api/me",
+        summary="Ask for one's personal data to be erased",
+        request_schema=ErasureRequest,
+        response_schema=ErasureAcceptedSchema,
+        status=202,
+        tags=("me",),
+    )
+    def request_own_erasure(self, request):
+        caller = self.caller(request, roles=(COACHEE,))
+        password = load_body(request, ErasureRequest)["password"]
+        try:
+            accepted = self.accounts.request_erasure(
+                caller.account_id, password, self.client_address(request)
+            )
+        except Unauthenticated:
+            raise ApiError(
+                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
+            ) from None
+        return 202, ErasureAcceptedSchema().dump(accepted)
+
+    @api(
+        "POST",
+        "/api/me/password",
+        summary="Change one's password; every session of the account ends",
+        request_schema=PasswordChangeRequest,
+        status=204,
+        tags=("me",),
+    )
+    def change_own_password(self, request):
+        caller = self.caller(request)
+        passwords = load_body(request, PasswordChangeRequest)
+        try:
+            self.accounts.change_password(
+                caller.account_id,
+                passwords["current_password"],
+                passwords["new_password"],
+                self.client_address(request),
+            )
+        except Unauthenticated:
+            raise ApiError(
+                422, "wrong_password", WRONG_PASSWORD, {"current_password": [WRONG_PASSWORD]}
+            ) from None
+        response = Response(status=204)
+        clear_session_cookie(response)
+        return response
+
+    @api(
+        "GET",
+        "/api/staff",
+        summary="Staff and subscriber-contact accounts",
+        query_schema=PageQuery,
+        response_schema=AccountPageSchema,
+        tags=("staff",),
+    )
+    def list_staff(self, request):
+        caller = self.caller(request, roles=(ADMIN,))
+        page = load_query(request, PageQuery)
+        return AccountPageSchema().dump(
+            self.accounts.list_staff(caller.actor, page["limit"], page["cursor"])
+        )
+
+    @api(
+        "POST",
+        "/api/staff",
+        summary="Create a staff or subscriber-contact account",
+        request_schema=StaffCreationRequest,
+        response_schema=StaffCreatedSchema,
+        status=201,
+        tags=("staff",),
+    )
+    def create_staff(self, request):
+        caller = self.caller(request, roles=(ADMIN,))
+        data = load_body(request, StaffCreationRequest)
+        return 201, StaffCreatedSchema().dump(self.accounts.create_staff(data, caller.actor))
+
+    @api(
+        "PATCH",
+        "/api/staff/<uuid:account_id>",
+        summary="Change a staff account's role, name or email, or disable or enable it",
+        request_schema=StaffChangesRequest,
+        response_schema=AccountSchema,
+        tags=("staff",),
+    )
+    def edit_staff(self, request, account_id):
+        caller = self.caller(request, roles=(ADMIN,))
+        changes = load_body(request, StaffChangesRequest)
+        return self._edit_account(self.accounts.update_staff, str(account_id), changes, caller)
+
+    @api(
+        "GET",
+        "/api/coachees",
+        summary="Search coachees",
+        query_schema=CoacheeQuery,
+        response_schema=AccountPageSchema,
+        tags=("coachees",),
+    )
+    def search_coachees(self, request):
+        caller = self.caller(request, roles=(ADMIN,))
+        query = load_query(request, CoacheeQuery)
+        return AccountPageSchema().dump(
+            self.accounts.search_coachees(query["q"], caller.actor, query["limit"], query["cursor"])
+        )
+
+    @api(
+        "GET",
+        "/api/coachees/<uuid:account_id>",
+        summary="A coachee's profile",
+        response_schema=AccountSchema,
+        tags=("coachees",),
+    )
+    def coachee_profile(self, request, account_id):
+        caller = self.caller(request, roles=(ADMIN,))
+        account = self.accounts.get_account(str(account_id), caller.actor)
+        if account["role"] != COACHEE:
+            raise NotFound("No such coachee.")
+        return account_body(account)
+
+    @api(
+        "PATCH",
+        "/api/coachees/<uuid:account_id>",
+        summary="Edit a coachee's profile, or disable or enable the login",
+        request_schema=CoacheeChangesRequest,
+        response_schema=AccountSchema,
+        tags=("coachees",),
+    )
+    def edit_coachee(self, request, account_id):
+        caller = self.caller(request, roles=(ADMIN,))
+        changes = load_body(request, CoacheeChangesRequest)
+        return self._edit_account(self.accounts.update_account, str(account_id), changes, caller)
+
+    def _edit_account(self, update, account_id: str, changes: dict, caller: Caller) -> dict:
+        """`update` applies the field changes; disabling or enabling is one `set_disabled`."""
+        changes, disabling = split_disabling(changes)
+        if changes:
+            account = update(account_id, changes, caller.actor)
+        if disabling is not None:
+            account = self._set_disabled(account_id, disabling, caller)
+        return account_body(account)
+
+    def _set_disabled(self, account_id: str, disabling: dict, caller: Caller) -> dict:
+        try:
+            return self.accounts.set_disabled(account_id, disabling, caller.actor)
+        except InvalidInput as exc:
+            fields = {
+                PUBLIC_DISABLING_FIELDS.get(name, name): problems
+                for name, problems in exc.fields.items()
+            }
+            raise InvalidInput(exc.message, fields) from None
