@@ -1,0 +1,45 @@
+"""Whether a member may use the coaching the subscriber pays for (R-ELIG-1), and which rule said.
+
+`roster`: the member number's keyed hash is on the roster the subscriber supplied. `manual`: the
+subscriber confirms case by case, so the answer is pending until an admin decides in bookings.
+"""
+
+from collections.abc import Mapping
+
+from services.billing import repository as repo
+from services.billing.rosters import member_number_hash
+from services.billing.settings import BillingSettings
+from services.billing.subscribers import subscriber_row
+from services.contracts.billing import (
+    ELIGIBILITY_MANUAL,
+    ELIGIBILITY_ROSTER,
+    ELIGIBLE,
+    NOT_ELIGIBLE,
+    PENDING,
+)
+from services.contracts.errors import NotFound
+
+
+def eligibility_answer(subscriber: Mapping, on_roster: bool) -> dict:
+    name = subscriber["name"]
+    if subscriber["eligibility_method"] == ELIGIBILITY_MANUAL:
+        reason = f"{name} confirms each member's eligibility; an administrator will decide."
+        return {"decision": PENDING, "rule": ELIGIBILITY_MANUAL, "reason": reason}
+    if on_roster:
+        reason = f"The member number is on {name}'s member roster."
+        return {"decision": ELIGIBLE, "rule": ELIGIBILITY_ROSTER, "reason": reason}
+    if subscriber["roster_members"] == 0:
+        reason = f"{name} has not supplied its member roster yet."
+    else:
+        reason = f"The member number is not on {name}'s member roster."
+    return {"decision": NOT_ELIGIBLE, "rule": ELIGIBILITY_ROSTER, "reason": reason}
+
+
+def check_eligibility(db, settings: BillingSettings, subscriber_id, member_number: str) -> dict:
+    subscriber = subscriber_row(db, subscriber_id)
+    if not subscriber["active"]:
+        raise NotFound("No such subscriber.")
+    on_roster = subscriber["eligibility_method"] == ELIGIBILITY_ROSTER and repo.is_on_roster(
+        db, subscriber["id"], member_number_hash(settings.roster_hash_key, member_number)
+    )
+    return eligibility_answer(subscriber, on_roster)
