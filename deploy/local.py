@@ -1,9 +1,10 @@
 """`make run`: the whole system on this machine, without Docker.
 
 Checks that PostgreSQL and RabbitMQ answer (starting Debian's installed servers if they are
-stopped), starts moto_server as the S3 endpoint, migrates, declares queues, starts every
-service and the gateway, waits for `/healthz`, seeds the demo data once (printing the demo
-admin's one-time password), and prints the gateway's URL. Ctrl-C stops all.
+stopped), starts moto_server as the S3 endpoint and an SMTP sink keeping mails in `.run/mail/`
+(each only when nothing answers at its configured address), migrates, declares queues, starts
+every service and the gateway, waits for `/healthz`, seeds the demo data once (printing the
+demo admin's one-time password), and prints the gateway's URL. Ctrl-C stops all.
 """
 
 import os
@@ -23,6 +24,7 @@ from deploy.demo import DEMO_ADMIN, seed_demo_data
 from services.infra.config import ROOT, config_path, load_config
 
 BIN = Path(sys.executable).parent
+MAIL_DIR = ROOT / ".run" / "mail"
 
 
 def reachable(host: str, port: int, timeout: float = 1.0) -> bool:
@@ -110,6 +112,7 @@ def run() -> int:
     env = dict(os.environ, PSYCOPG_WAIT_FUNC="wait_select", PATH=f"{BIN}:{os.environ['PATH']}")
     accounts = load_config("accounts")
     media = load_config("media")
+    bookings = load_config("bookings")
     ensure_server("PostgreSQL", *host_port(accounts["DATABASE_URL"], 5432))
     ensure_server("RabbitMQ", *host_port(accounts["AMQP_URI"], 5672))
 
@@ -125,6 +128,27 @@ def run() -> int:
                 )
             )
             wait_until(lambda: reachable(s3_host, s3_port), 30, "moto_server")
+
+        smtp_host, smtp_port = bookings["SMTP_HOST"], int(bookings["SMTP_PORT"])
+        if not reachable(smtp_host, smtp_port):
+            processes.append(
+                start_process(
+                    f"SMTP sink (mails kept in {MAIL_DIR})",
+                    [
+                        sys.executable,
+                        "-m",
+                        "deploy.smtp_sink",
+                        "--host",
+                        smtp_host,
+                        "--port",
+                        str(smtp_port),
+                        "--dir",
+                        str(MAIL_DIR),
+                    ],
+                    env,
+                )
+            )
+            wait_until(lambda: reachable(smtp_host, smtp_port), 30, "the SMTP sink")
 
         from services.infra.storage import ensure_bucket
 

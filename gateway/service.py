@@ -1,17 +1,27 @@
 """The gateway: the only thing outside clients talk to. No data of its own; routes call services."""
 
 from nameko.dependency_providers import Config
+from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 
+from gateway.auth import Authentication
+from gateway.routes.accounts import AccountRoutes
+from gateway.routes.billing import BillingRoutes
+from gateway.routes.bookings import BookingRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.meta import MetaRoutes
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
+from services.infra.clock import Clock
 
 
-class GatewayService(HealthRoutes, MetaRoutes):
+class GatewayService(
+    Authentication, AccountRoutes, BillingRoutes, BookingRoutes, HealthRoutes, MetaRoutes
+):
     name = "gateway"
 
     config = Config()
+    clock = Clock()
+    dispatch = EventDispatcher()
     accounts = RpcProxy(ACCOUNTS)
     bookings = RpcProxy(BOOKINGS)
     billing = RpcProxy(BILLING)

@@ -1,7 +1,8 @@
 """Real infrastructure for the tests, isolated from `make run`'s data.
 
 Per test session: a RabbitMQ vhost of its own, fresh PostgreSQL databases with the real
-migrations applied, and a moto_server S3 endpoint with a fresh bucket; all removed afterwards.
+migrations applied, a moto_server S3 endpoint with a fresh bucket, and an SMTP sink keeping
+mails in a temporary directory; all removed afterwards.
 eventlet must patch the standard library before anything else is imported.
 """
 
@@ -22,6 +23,10 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +34,7 @@ import pytest
 import requests
 
 from services.contracts.names import ALL_SERVICES
+from services.infra.config import ROOT
 from services.infra.migrations import drop_database, upgrade
 from services.infra.storage import ensure_bucket
 
@@ -63,13 +69,22 @@ def wait_for(check, seconds: float = 10.0, interval: float = 0.05):
         eventlet.sleep(interval)
 
 
-@pytest.fixture(scope="session")
-def amqp_uri():
-    vhost = f"valmennus-{RUN_ID}"
+@contextmanager
+def rabbitmq_vhost(name: str):
+    """A vhost of its own on the local RabbitMQ, deleted afterwards; yields its AMQP URI."""
+    vhost = f"valmennus-{RUN_ID}-{name}"
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield f"{AMQP_SERVER}/{quote(vhost, safe='')}"
-    rabbitmqctl("delete_vhost", vhost)
+    try:
+        yield f"{AMQP_SERVER}/{quote(vhost, safe='')}"
+    finally:
+        rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    with rabbitmq_vhost("in-process") as uri:
+        yield uri
 
 
 @pytest.fixture
@@ -132,6 +147,55 @@ def s3_config():
     server.wait(timeout=10)
 
 
+@dataclass(frozen=True)
+class SmtpSink:
+    host: str
+    port: int
+    directory: Path
+
+    def received(self, to: str | None = None) -> list[EmailMessage]:
+        """The messages received so far, oldest first; only those addressed to `to` if given."""
+        messages = [
+            message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(self.directory.glob("*.eml"))
+        ]
+        if to is None:
+            return messages
+        return [
+            message
+            for message in messages
+            if any(address.addr_spec.lower() == to.lower() for address in message["To"].addresses)
+        ]
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    sink = SmtpSink("127.0.0.1", free_port(), tmp_path_factory.mktemp("mail"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deploy.smtp_sink", "--host", sink.host, "--port", str(sink.port)]
+        + ["--dir", str(sink.directory)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+    def answers():
+        try:
+            socket.create_connection((sink.host, sink.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    wait_for(answers, seconds=30, interval=0.1)
+    yield sink
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def smtp_config(smtp_sink):
+    return {"SMTP_HOST": smtp_sink.host, "SMTP_PORT": smtp_sink.port}
+
+
 @pytest.fixture(scope="session")
 def base_config(amqp_uri):
     return {
@@ -143,11 +207,13 @@ def base_config(amqp_uri):
 
 
 @pytest.fixture(scope="session")
-def service_config(base_config, service_databases, s3_config):
+def service_config(base_config, service_databases, s3_config, smtp_config):
     """The config of a service as its config.yaml would give it, pointed at the test servers."""
 
     def config_of(service: str) -> dict:
-        return dict(base_config, DATABASE_URL=service_databases[service], **s3_config)
+        return dict(
+            base_config, DATABASE_URL=service_databases[service], **s3_config, **smtp_config
+        )
 
     return config_of
 

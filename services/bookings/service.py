@@ -1,8 +1,211 @@
-"""The bookings service: catalogue, coaches' availability, slot search, bookings, coach notes."""
+"""The bookings service: catalogue, coaches' availability, slot search, bookings, coach notes.
 
-from services.contracts.names import BOOKINGS
+Entrypoints only; the contract is in README.md beside this file.
+"""
+
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+
+from services.bookings import (
+    availability,
+    booking_flow,
+    catalogue,
+    lifecycle,
+    listing,
+    mail_sender,
+    notes,
+    personal_data,
+)
+from services.bookings.access import visible_booking
+from services.bookings.settings import Rules
+from services.bookings.views import bookings_view
+from services.bookings.work import Work
+from services.contracts.accounts import Actor
+from services.contracts.bookings import (
+    AvailabilityChangeInput,
+    BookingFilter,
+    BookingRequest,
+    CoachInput,
+    NoteInput,
+    Reschedule,
+    ServiceInput,
+    SlotQuery,
+    WeeklyHoursInput,
+)
+from services.contracts.errors import DomainError, InvalidInput
+from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
+from services.infra.erasure import run_erasure
+from services.infra.mailer import Mailer
 from services.infra.service_base import ServiceBase
+from services.infra.validation import load
+
+HOLD_EXPIRY_SECONDS = 60
+MAIL_SEND_SECONDS = 5
+REMINDER_QUEUE_SECONDS = 60
+
+
+def actor_of(actor: dict | None) -> dict | None:
+    if actor is None:
+        return None
+    return {**load(Actor(), actor), "account_id": str(actor["account_id"])}
+
+
+def required_actor(actor: dict | None) -> dict:
+    loaded = actor_of(actor)
+    if loaded is None:
+        raise InvalidInput("Who asks is needed.", {"actor": ["Required."]})
+    return loaded
 
 
 class BookingsService(ServiceBase):
     name = BOOKINGS
+    rules = Rules()
+    accounts = RpcProxy(ACCOUNTS)
+    billing = RpcProxy(BILLING)
+    mailer = Mailer()
+
+    def work(self) -> Work:
+        return Work(
+            db=self.db,
+            outbox=self.outbox,
+            now=self.clock.now(),
+            rules=self.rules,
+            accounts=self.accounts,
+            billing=self.billing,
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def list_services(self) -> dict:
+        return catalogue.list_services(self.work())
+
+    @rpc(expected_exceptions=DomainError)
+    def create_service(self, data: dict, actor: dict) -> dict:
+        return catalogue.create_service(
+            self.work(), load(ServiceInput(), data), required_actor(actor)
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def update_service(self, service_id: str, changes: dict, actor: dict) -> dict:
+        data = load(ServiceInput(), changes, partial=True)
+        return catalogue.update_service(self.work(), service_id, data, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def list_coaches(self) -> dict:
+        return catalogue.list_coaches(self.work())
+
+    @rpc(expected_exceptions=DomainError)
+    def create_coach(self, data: dict, actor: dict) -> dict:
+        return catalogue.create_coach(self.work(), load(CoachInput(), data), required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def update_coach(self, coach_id: str, changes: dict, actor: dict) -> dict:
+        data = load(CoachInput(), changes, partial=True)
+        return catalogue.update_coach(self.work(), coach_id, data, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def set_working_hours(self, coach_id: str, hours: list, actor: dict) -> dict:
+        if not isinstance(hours, list):
+            raise InvalidInput("Expected a list.", {"hours": ["Expected a list."]})
+        periods = [load(WeeklyHoursInput(), period) for period in hours]
+        return catalogue.set_working_hours(self.work(), coach_id, periods, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def get_working_hours(self, coach_id: str) -> dict:
+        return catalogue.working_hours_view(self.work(), coach_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def add_availability_change(self, coach_id: str, change: dict, actor: dict) -> dict:
+        data = load(AvailabilityChangeInput(), change)
+        return catalogue.add_availability_change(self.work(), coach_id, data, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def remove_availability_change(self, coach_id: str, change_id: str, actor: dict) -> None:
+        catalogue.remove_availability_change(
+            self.work(), coach_id, change_id, required_actor(actor)
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def find_slots(self, query: dict) -> dict:
+        return availability.find_slots(self.work(), load(SlotQuery(), query))
+
+    @rpc(expected_exceptions=DomainError)
+    def create_booking(
+        self, request: dict, actor: dict | None = None, idempotency_key: str | None = None
+    ) -> dict:
+        data = load(BookingRequest(), request)
+        raw_registration = request.get("coachee")
+        return booking_flow.create_booking(
+            self.work(), data, raw_registration, actor_of(actor), idempotency_key
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_booking(self, booking_id: str, actor: dict) -> dict:
+        work = self.work()
+        booking = visible_booking(work, booking_id, required_actor(actor))
+        return bookings_view(work.db, [booking])[0]
+
+    @rpc(expected_exceptions=DomainError)
+    def list_bookings(self, actor: dict, filters: dict | None = None) -> dict:
+        return listing.list_bookings(
+            self.work(), required_actor(actor), load(BookingFilter(), filters or {})
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def cancel_booking(self, booking_id: str, actor: dict) -> dict:
+        return lifecycle.cancel(self.work(), booking_id, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def reschedule_booking(self, booking_id: str, change: dict, actor: dict) -> dict:
+        data = load(Reschedule(), change)
+        return lifecycle.reschedule(self.work(), booking_id, data, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def decide_eligibility(self, booking_id: str, approved: bool, actor: dict) -> dict:
+        return lifecycle.decide_eligibility(
+            self.work(), booking_id, bool(approved), required_actor(actor)
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def record_outcome(self, booking_id: str, outcome: str, actor: dict) -> dict:
+        if outcome not in ("completed", "no_show"):
+            raise InvalidInput("Unknown outcome.", {"outcome": ["completed or no_show"]})
+        return lifecycle.record_outcome(self.work(), booking_id, outcome, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def list_notes(self, booking_id: str, actor: dict) -> dict:
+        return notes.list_notes(self.work(), booking_id, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def add_note(self, booking_id: str, note: dict, actor: dict) -> dict:
+        body = load(NoteInput(), note)["body"]
+        return notes.add_note(self.work(), booking_id, body, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def edit_note(self, booking_id: str, note_id: str, note: dict, actor: dict) -> dict:
+        body = load(NoteInput(), note)["body"]
+        return notes.edit_note(self.work(), booking_id, note_id, body, required_actor(actor))
+
+    @timer(interval=HOLD_EXPIRY_SECONDS)
+    def release_expired_holds(self) -> None:
+        lifecycle.expire_holds(self.work())
+
+    @timer(interval=MAIL_SEND_SECONDS)
+    def send_mails(self) -> None:
+        mail_sender.send_due_mails(self.work(), self.mailer)
+
+    @timer(interval=REMINDER_QUEUE_SECONDS)
+    def queue_reminders(self) -> None:
+        mail_sender.queue_reminders(self.work())
+
+    @rpc
+    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+        return personal_data.export_personal_data(self.work(), subject_id)
+
+    @rpc
+    def erase_personal_data(
+        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
+    ) -> dict:
+        work = self.work()
+        return run_erasure(
+            self.db, request_id, dry_run, lambda _: personal_data.erase_bookings(work, subject_id)
+        )

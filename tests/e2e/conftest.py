@@ -6,15 +6,22 @@ import pytest
 
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
 from deploy.local import healthz_ok, nameko_run, stop_all
-from tests.conftest import free_port, wait_for
+from tests.conftest import free_port, rabbitmq_vhost, wait_for
 
 
 @pytest.fixture(scope="session")
-def system_env(base_config, service_databases, s3_config):
+def system_amqp_uri():
+    """The processes get a vhost of their own, so they never answer the in-process tests' RPCs."""
+    with rabbitmq_vhost("processes") as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def system_env(base_config, system_amqp_uri, service_databases, s3_config):
     port = free_port()
     env = dict(
         os.environ,
-        AMQP_URI=base_config["AMQP_URI"],
+        AMQP_URI=system_amqp_uri,
         GATEWAY_ADDRESS=f"127.0.0.1:{port}",
         HEALTH_TIMEOUT_SECONDS="1",
         EVENT_RETRY_DELAYS_MS=base_config["EVENT_RETRY_DELAYS_MS"],

@@ -1,0 +1,162 @@
+"""Public HTTP schemas of the catalogue, slots, bookings and notes.
+
+Request bodies are validated by the bookings service with the contract's schemas (the gateway
+passes the JSON on unchanged); these describe the answers and document both in OpenAPI.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from services.contracts.bookings import (
+    DELIVERY_METHODS,
+    STATUSES,
+    AvailabilityChangeInput,
+    BookingRequest,
+    CoachInput,
+    NoteInput,
+    Reschedule,
+    ServiceInput,
+    WeeklyHoursInput,
+)
+
+
+class BookingForm(BookingRequest):
+    """`coachee` is required without a session and refused with one."""
+
+
+class ServiceCreation(ServiceInput):
+    pass
+
+
+class CoachCreation(CoachInput):
+    pass
+
+
+class WorkingHoursRequest(Schema):
+    hours = fields.List(fields.Nested(WeeklyHoursInput), required=True)
+
+
+class AvailabilityChangeRequest(AvailabilityChangeInput):
+    pass
+
+
+class RescheduleRequest(Reschedule):
+    pass
+
+
+class NoteRequest(NoteInput):
+    pass
+
+
+class EligibilityDecision(Schema):
+    approved = fields.Boolean(required=True)
+
+
+class OutcomeRequest(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(("completed", "no_show")))
+
+
+class SpecificationSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+
+
+class CatalogueServiceSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    description = fields.String()
+    duration_minutes = fields.Integer()
+    specifications = fields.List(fields.Nested(SpecificationSchema))
+    delivery_methods = fields.List(fields.String(validate=validate.OneOf(DELIVERY_METHODS)))
+    active = fields.Boolean()
+
+
+class CatalogueSchema(Schema):
+    items = fields.List(fields.Nested(CatalogueServiceSchema))
+
+
+class CoachSchema(Schema):
+    id = fields.UUID()
+    account_id = fields.UUID()
+    name = fields.String()
+    active = fields.Boolean()
+    service_ids = fields.List(fields.UUID())
+
+
+class CoachListSchema(Schema):
+    items = fields.List(fields.Nested(CoachSchema))
+
+
+class WorkingHoursSchema(Schema):
+    items = fields.List(fields.Nested(WeeklyHoursInput))
+
+
+class AvailabilityChangeSchema(AvailabilityChangeInput):
+    id = fields.UUID()
+    coach_id = fields.UUID()
+
+
+class SlotQuerySchema(Schema):
+    service_id = fields.UUID(required=True)
+    from_ = fields.Date(required=True, data_key="from")
+    to = fields.Date(required=True)
+    coach_id = fields.UUID()
+
+
+class SlotSchema(Schema):
+    starts_at = fields.String(metadata={"example": "2027-03-02T09:00:00+02:00"})
+    ends_at = fields.String()
+    coach_id = fields.UUID(metadata={"description": "A free coach (the first of coach_ids)."})
+    coach_name = fields.String()
+    coach_ids = fields.List(fields.UUID(), metadata={"description": "Every free coach."})
+
+
+class SlotListSchema(Schema):
+    items = fields.List(fields.Nested(SlotSchema))
+
+
+class BookingSchema(Schema):
+    id = fields.UUID()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    starts_at = fields.String()
+    ends_at = fields.String()
+    coach_id = fields.UUID()
+    coach_name = fields.String(allow_none=True)
+    coachee_id = fields.UUID()
+    service_id = fields.UUID()
+    specification_id = fields.UUID()
+    delivery_method = fields.String()
+    message = fields.String()
+    eligibility_rule = fields.String()
+    hold_expires_at = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class BookingCreatedSchema(Schema):
+    booking = fields.Nested(BookingSchema)
+    username = fields.String(metadata={"description": "Only when this booking created it."})
+
+
+class BookingQuerySchema(Schema):
+    from_ = fields.AwareDateTime(data_key="from")
+    to = fields.AwareDateTime()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    limit = fields.Integer(validate=validate.Range(min=1, max=200))
+    cursor = fields.String()
+
+
+class BookingPageSchema(Schema):
+    items = fields.List(fields.Nested(BookingSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class NoteSchema(Schema):
+    id = fields.UUID()
+    booking_id = fields.UUID()
+    author_id = fields.UUID()
+    body = fields.String()
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class NoteListSchema(Schema):
+    items = fields.List(fields.Nested(NoteSchema))

@@ -1,0 +1,109 @@
+"""Free slots from what the database holds: loads hours, changes and bookings, asks `slots`."""
+
+from datetime import date, datetime, time, timedelta
+
+from services.bookings import repository as repo
+from services.bookings.slots import (
+    DatedChange,
+    Interval,
+    OpenSlot,
+    WeeklyHours,
+    any_coach_slots,
+    coach_free_slots,
+)
+from services.bookings.work import Work
+from services.contracts.errors import InvalidInput, NotFound
+from services.infra.clock import HELSINKI
+
+
+def helsinki_day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(first_day, time.min, HELSINKI)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, HELSINKI)
+    return start, end
+
+
+def open_slots(
+    work: Work,
+    service: dict,
+    first_day: date,
+    last_day: date,
+    coach_id=None,
+    except_booking_id=None,
+) -> tuple[list[OpenSlot], dict]:
+    """Open slots for `service` over Helsinki days first_day..last_day, and the coaches by id."""
+    coaches = {c["id"]: c for c in repo.qualified_coaches(work.db, service["id"], coach_id)}
+    if not coaches:
+        return [], {}
+    coach_ids = list(coaches)
+    start, end = helsinki_day_bounds(first_day, last_day)
+    margin = work.rules.buffer
+    hours: dict = {}
+    for row in repo.working_hours_of(work.db, coach_ids):
+        hours.setdefault(row["coach_id"], []).append(
+            WeeklyHours(weekday=row["weekday"], starts=row["starts"], ends=row["ends"])
+        )
+    changes: dict = {}
+    for row in repo.availability_changes_of(work.db, coach_ids, start, end):
+        changes.setdefault(row["coach_id"], []).append(
+            DatedChange(starts_at=row["starts_at"], ends_at=row["ends_at"], kind=row["kind"])
+        )
+    busy: dict = {}
+    for row in repo.busy_periods_of(
+        work.db, coach_ids, start - margin, end + margin, except_booking_id
+    ):
+        busy.setdefault(row["coach_id"], []).append(
+            Interval(starts_at=row["starts_at"], ends_at=row["ends_at"])
+        )
+    slots_by_coach = {
+        str(coach_id): coach_free_slots(
+            first_day=first_day,
+            last_day=last_day,
+            duration=timedelta(minutes=service["duration_minutes"]),
+            weekly_hours=hours.get(coach_id, []),
+            changes=changes.get(coach_id, []),
+            busy=busy.get(coach_id, []),
+            buffer=work.rules.buffer,
+            earliest_start=work.now + work.rules.minimum_notice,
+            latest_start=work.now + work.rules.horizon,
+            step=work.rules.slot_step,
+        )
+        for coach_id in coach_ids
+    }
+    return any_coach_slots(slots_by_coach), {str(k): v for k, v in coaches.items()}
+
+
+def free_coaches_at(
+    work: Work, service: dict, starts_at: datetime, coach_id=None, except_booking_id=None
+) -> list[str]:
+    """The qualified coaches free for a session starting at `starts_at`, best first."""
+    day = starts_at.astimezone(HELSINKI).date()
+    slots, _ = open_slots(work, service, day, day, coach_id, except_booking_id)
+    for slot in slots:
+        if slot.starts_at == starts_at:
+            return list(slot.coach_ids)
+    return []
+
+
+def find_slots(work: Work, params: dict) -> dict:
+    days = (params["to"] - params["from_"]).days
+    if days < 0 or days >= work.rules.max_search_days:
+        raise InvalidInput(
+            "Choose a shorter range.",
+            {"to": [f"From 0 to {work.rules.max_search_days - 1} days after 'from'."]},
+        )
+    service = repo.service_by_id(work.db, params["service_id"])
+    if service is None or not service["active"]:
+        raise NotFound("No such service.")
+    slots, coaches = open_slots(work, service, params["from_"], params["to"], params["coach_id"])
+    return {
+        "items": [
+            {
+                "starts_at": slot.starts_at.astimezone(HELSINKI).isoformat(),
+                "ends_at": slot.ends_at.astimezone(HELSINKI).isoformat(),
+                "coach_id": slot.coach_ids[0],
+                "coach_name": coaches[slot.coach_ids[0]]["name"],
+                "coach_ids": list(slot.coach_ids),
+            }
+            for slot in slots
+        ]
+    }

@@ -1,0 +1,139 @@
+"""The bookings service's tables.
+
+`bookings.blocks_until` is the end plus the buffer between sessions, so the exclusion constraint
+on (coach, [starts_at, blocks_until)) keeps the buffer too.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
+
+metadata = MetaData()
+
+catalogue_services = Table(
+    "catalogue_services",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("delivery_methods", ARRAY(Text), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+specifications = Table(
+    "specifications",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("service_id", UUID(as_uuid=True), ForeignKey("catalogue_services.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+coaches = Table(
+    "coaches",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("account_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+coach_services = Table(
+    "coach_services",
+    metadata,
+    Column("coach_id", UUID(as_uuid=True), ForeignKey("coaches.id"), primary_key=True),
+    Column("service_id", UUID(as_uuid=True), ForeignKey("catalogue_services.id"), primary_key=True),
+)
+
+working_hours = Table(
+    "working_hours",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("coach_id", UUID(as_uuid=True), ForeignKey("coaches.id"), nullable=False),
+    Column("weekday", SmallInteger, nullable=False),
+    Column("starts", Time, nullable=False),
+    Column("ends", Time, nullable=False),
+    Index("working_hours_coach", "coach_id"),
+)
+
+availability_changes = Table(
+    "availability_changes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("coach_id", UUID(as_uuid=True), ForeignKey("coaches.id"), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("kind", Text, nullable=False),
+    Index("availability_changes_coach", "coach_id", "starts_at"),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("coachee_id", UUID(as_uuid=True), nullable=False),
+    Column("coach_id", UUID(as_uuid=True), ForeignKey("coaches.id"), nullable=False),
+    Column("service_id", UUID(as_uuid=True), ForeignKey("catalogue_services.id"), nullable=False),
+    Column("specification_id", UUID(as_uuid=True), ForeignKey("specifications.id"), nullable=False),
+    Column("delivery_method", Text, nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("blocks_until", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("eligibility_rule", Text, nullable=False),
+    Column("hold_expires_at", DateTime(timezone=True)),
+    Column("idempotency_key", Text, unique=True),
+    Column("registered_coachee", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_by", UUID(as_uuid=True)),
+    CheckConstraint(
+        "status IN ('pending_eligibility', 'confirmed', 'completed', 'cancelled', 'no_show')",
+        name="bookings_status",
+    ),
+    CheckConstraint("starts_at < ends_at AND ends_at <= blocks_until", name="bookings_time"),
+    Index("bookings_coachee", "coachee_id", "starts_at"),
+    Index("bookings_coach_time", "coach_id", "starts_at"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id"), nullable=False),
+    Column("author_id", UUID(as_uuid=True), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("notes_booking", "booking_id"),
+)
+
+mail_jobs = Table(
+    "mail_jobs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("booking_id", "kind", "starts_at", name="mail_jobs_once"),
+    Index("mail_jobs_due", "next_attempt_at"),
+)

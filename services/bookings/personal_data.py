@@ -1,0 +1,56 @@
+"""The bookings service's part of the privacy contract."""
+
+from sqlalchemy import delete
+
+from services.bookings import repository as repo
+from services.bookings.models import mail_jobs, notes
+from services.bookings.notifications import booking_cancelled
+from services.bookings.views import bookings_view, note_view
+from services.bookings.work import Work
+from services.contracts.bookings import ACTIVE_STATUSES, CANCELLED
+from services.infra.erasure import ErasureResult
+
+RETAINED_REASON = (
+    "Booking records (time, service, delivery method, coach, status) are kept without any "
+    "personal content: they cannot be deleted afterwards (R-PROFILE-2) and are linked only to the "
+    "anonymised account."
+)
+
+
+def export_personal_data(work: Work, subject_id) -> dict:
+    booking_rows = repo.bookings_of_coachee(work.db, subject_id)
+    items = [
+        {"group": "bookings", "id": view["id"], "data": view}
+        for view in bookings_view(work.db, booking_rows)
+    ]
+    items += [
+        {"group": "coach_notes", "id": str(note["id"]), "data": note_view(note)}
+        for note in repo.notes_of(work.db, [b["id"] for b in booking_rows])
+    ]
+    return {"service": "bookings", "items": items, "files": [], "done": True}
+
+
+def erase_bookings(work: Work, subject_id) -> ErasureResult:
+    """Notes and unsent mails go, messages are emptied, future bookings are cancelled."""
+    booking_rows = repo.bookings_of_coachee(work.db, subject_id)
+    if not booking_rows:
+        return ErasureResult(messages=["No bookings are held about this person."])
+    ids = [b["id"] for b in booking_rows]
+    removed = work.db.execute(delete(notes).where(notes.c.booking_id.in_(ids))).rowcount
+    removed += work.db.execute(
+        delete(mail_jobs).where(mail_jobs.c.booking_id.in_(ids), mail_jobs.c.sent_at.is_(None))
+    ).rowcount
+    for booking in booking_rows:
+        cancelling = booking["status"] in ACTIVE_STATUSES and booking["starts_at"] > work.now
+        changes = {"message": "", "idempotency_key": None, "updated_at": work.now}
+        if cancelling:
+            changes["status"] = CANCELLED
+        updated = repo.update_booking(work.db, booking["id"], changes)
+        if cancelling:
+            booking_cancelled(work, updated, was_confirmed=False)
+    return ErasureResult(
+        items_removed=removed,
+        items_anonymised=len(booking_rows),
+        items_retained=len(booking_rows),
+        messages=[RETAINED_REASON],
+    )

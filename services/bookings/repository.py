@@ -1,0 +1,269 @@
+"""Queries of the bookings service, given a session."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import RowMapping
+
+from services.bookings.models import (
+    availability_changes,
+    bookings,
+    catalogue_services,
+    coach_services,
+    coaches,
+    mail_jobs,
+    notes,
+    specifications,
+    working_hours,
+)
+from services.contracts.bookings import ACTIVE_STATUSES
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def insert_service(session, values: dict, specification_names: list[str]) -> None:
+    session.execute(insert(catalogue_services).values(values))
+    if specification_names:
+        session.execute(
+            insert(specifications),
+            [
+                {"id": new_id(), "service_id": values["id"], "name": name, "position": position}
+                for position, name in enumerate(specification_names)
+            ],
+        )
+
+
+def update_service(session, service_id, values: dict) -> None:
+    session.execute(
+        update(catalogue_services).where(catalogue_services.c.id == service_id).values(values)
+    )
+
+
+def services_with_specifications(session, service_ids=None, active_only=True) -> list[dict]:
+    query = select(catalogue_services).order_by(catalogue_services.c.name)
+    if active_only:
+        query = query.where(catalogue_services.c.active.is_(True))
+    if service_ids is not None:
+        query = query.where(catalogue_services.c.id.in_(service_ids))
+    services = [dict(row) for row in session.execute(query).mappings()]
+    specs = session.execute(
+        select(specifications)
+        .where(specifications.c.service_id.in_([s["id"] for s in services]))
+        .order_by(specifications.c.position)
+    ).mappings()
+    by_service: dict = {}
+    for spec in specs:
+        by_service.setdefault(spec["service_id"], []).append(
+            {"id": spec["id"], "name": spec["name"]}
+        )
+    for service in services:
+        service["specifications"] = by_service.get(service["id"], [])
+    return services
+
+
+def service_by_id(session, service_id) -> dict | None:
+    found = services_with_specifications(session, [service_id], active_only=False)
+    return found[0] if found else None
+
+
+def insert_coach(session, values: dict, service_ids: list) -> None:
+    session.execute(insert(coaches).values(values))
+    replace_coach_services(session, values["id"], service_ids)
+
+
+def replace_coach_services(session, coach_id, service_ids: list) -> None:
+    session.execute(delete(coach_services).where(coach_services.c.coach_id == coach_id))
+    if service_ids:
+        session.execute(
+            insert(coach_services),
+            [{"coach_id": coach_id, "service_id": service_id} for service_id in service_ids],
+        )
+
+
+def update_coach(session, coach_id, values: dict) -> None:
+    session.execute(update(coaches).where(coaches.c.id == coach_id).values(values))
+
+
+def coach_by_id(session, coach_id) -> RowMapping | None:
+    return session.execute(select(coaches).where(coaches.c.id == coach_id)).mappings().first()
+
+
+def coach_by_account(session, account_id) -> RowMapping | None:
+    query = select(coaches).where(coaches.c.account_id == account_id)
+    return session.execute(query).mappings().first()
+
+
+def list_coaches(session) -> list[dict]:
+    rows = [
+        dict(row) for row in session.execute(select(coaches).order_by(coaches.c.name)).mappings()
+    ]
+    links = session.execute(select(coach_services)).mappings()
+    by_coach: dict = {}
+    for link in links:
+        by_coach.setdefault(link["coach_id"], []).append(link["service_id"])
+    for row in rows:
+        row["service_ids"] = by_coach.get(row["id"], [])
+    return rows
+
+
+def qualified_coaches(session, service_id, coach_id=None) -> list[RowMapping]:
+    query = (
+        select(coaches)
+        .join(coach_services, coach_services.c.coach_id == coaches.c.id)
+        .where(coach_services.c.service_id == service_id, coaches.c.active.is_(True))
+        .order_by(coaches.c.name, coaches.c.id)
+    )
+    if coach_id is not None:
+        query = query.where(coaches.c.id == coach_id)
+    return session.execute(query).mappings().all()
+
+
+def replace_working_hours(session, coach_id, hours: list[dict]) -> None:
+    session.execute(delete(working_hours).where(working_hours.c.coach_id == coach_id))
+    if hours:
+        session.execute(
+            insert(working_hours),
+            [dict(period, id=new_id(), coach_id=coach_id) for period in hours],
+        )
+
+
+def working_hours_of(session, coach_ids: list) -> list[RowMapping]:
+    query = select(working_hours).where(working_hours.c.coach_id.in_(coach_ids))
+    return (
+        session.execute(query.order_by(working_hours.c.weekday, working_hours.c.starts))
+        .mappings()
+        .all()
+    )
+
+
+def insert_availability_change(session, values: dict) -> None:
+    session.execute(insert(availability_changes).values(values))
+
+
+def delete_availability_change(session, coach_id, change_id) -> int:
+    return session.execute(
+        delete(availability_changes).where(
+            availability_changes.c.id == change_id, availability_changes.c.coach_id == coach_id
+        )
+    ).rowcount
+
+
+def availability_changes_of(session, coach_ids: list, start: datetime, end: datetime):
+    query = select(availability_changes).where(
+        availability_changes.c.coach_id.in_(coach_ids),
+        availability_changes.c.starts_at < end,
+        availability_changes.c.ends_at > start,
+    )
+    return session.execute(query.order_by(availability_changes.c.starts_at)).mappings().all()
+
+
+def busy_periods_of(session, coach_ids: list, start: datetime, end: datetime, except_id=None):
+    query = select(bookings.c.coach_id, bookings.c.starts_at, bookings.c.ends_at).where(
+        bookings.c.coach_id.in_(coach_ids),
+        bookings.c.status.in_(ACTIVE_STATUSES),
+        bookings.c.starts_at < end,
+        bookings.c.blocks_until > start,
+    )
+    if except_id is not None:
+        query = query.where(bookings.c.id != except_id)
+    return session.execute(query).mappings().all()
+
+
+def insert_booking(session, values: dict) -> RowMapping:
+    return session.execute(insert(bookings).values(values).returning(bookings)).mappings().one()
+
+
+def booking_by_id(session, booking_id, lock: bool = False) -> RowMapping | None:
+    query = select(bookings).where(bookings.c.id == booking_id)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).mappings().first()
+
+
+def booking_by_idempotency_key(session, key: str) -> RowMapping | None:
+    query = select(bookings).where(bookings.c.idempotency_key == key)
+    return session.execute(query).mappings().first()
+
+
+def update_booking(session, booking_id, values: dict) -> RowMapping:
+    query = update(bookings).where(bookings.c.id == booking_id).values(values).returning(bookings)
+    return session.execute(query).mappings().one()
+
+
+def list_bookings(
+    session,
+    *,
+    coachee_id=None,
+    coach_id=None,
+    start=None,
+    end=None,
+    status=None,
+    after=None,
+    limit: int = 50,
+) -> list[RowMapping]:
+    """Ordered by (starts_at, id); `after` is the (starts_at, id) of the last row already seen."""
+    query = select(bookings)
+    if coachee_id is not None:
+        query = query.where(bookings.c.coachee_id == coachee_id)
+    if coach_id is not None:
+        query = query.where(bookings.c.coach_id == coach_id)
+    if start is not None:
+        query = query.where(bookings.c.starts_at >= start)
+    if end is not None:
+        query = query.where(bookings.c.starts_at < end)
+    if status is not None:
+        query = query.where(bookings.c.status == status)
+    if after is not None:
+        starts_at, booking_id = after
+        query = query.where(
+            or_(
+                bookings.c.starts_at > starts_at,
+                (bookings.c.starts_at == starts_at) & (bookings.c.id > booking_id),
+            )
+        )
+    query = query.order_by(bookings.c.starts_at, bookings.c.id).limit(limit)
+    return session.execute(query).mappings().all()
+
+
+def expired_holds(session, now: datetime, limit: int = 100) -> list[RowMapping]:
+    query = (
+        select(bookings)
+        .where(bookings.c.status == "pending_eligibility", bookings.c.hold_expires_at <= now)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return session.execute(query).mappings().all()
+
+
+def bookings_of_coachee(session, coachee_id) -> list[RowMapping]:
+    query = (
+        select(bookings).where(bookings.c.coachee_id == coachee_id).order_by(bookings.c.starts_at)
+    )
+    return session.execute(query).mappings().all()
+
+
+def insert_note(session, values: dict) -> RowMapping:
+    return session.execute(insert(notes).values(values).returning(notes)).mappings().one()
+
+
+def update_note(session, note_id, booking_id, values: dict) -> RowMapping | None:
+    query = (
+        update(notes)
+        .where(notes.c.id == note_id, notes.c.booking_id == booking_id)
+        .values(values)
+        .returning(notes)
+    )
+    return session.execute(query).mappings().first()
+
+
+def notes_of(session, booking_ids: list) -> list[RowMapping]:
+    query = select(notes).where(notes.c.booking_id.in_(booking_ids)).order_by(notes.c.created_at)
+    return session.execute(query).mappings().all()
+
+
+def insert_mail_job(session, values: dict) -> None:
+    session.execute(pg_insert(mail_jobs).values(values).on_conflict_do_nothing())

@@ -1,0 +1,45 @@
+"""The booking rules, read once from the service's configuration."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from nameko.extensions import DependencyProvider
+
+
+@dataclass(frozen=True)
+class BookingRules:
+    buffer: timedelta
+    minimum_notice: timedelta
+    horizon: timedelta
+    slot_step: timedelta
+    coachee_change_notice: timedelta
+    eligibility_hold: timedelta
+    reminder_before: timedelta
+    max_search_days: int
+
+
+def rules_from(config: dict) -> BookingRules:
+    def minutes(key: str, default: float) -> timedelta:
+        return timedelta(minutes=float(config.get(key, default)))
+
+    def hours(key: str, default: float) -> timedelta:
+        return timedelta(hours=float(config.get(key, default)))
+
+    return BookingRules(
+        buffer=minutes("BOOKING_BUFFER_MINUTES", 15),
+        minimum_notice=hours("BOOKING_MIN_NOTICE_HOURS", 12),
+        horizon=timedelta(days=float(config.get("BOOKING_HORIZON_DAYS", 120))),
+        slot_step=minutes("SLOT_STEP_MINUTES", 30),
+        coachee_change_notice=hours("COACHEE_CHANGE_NOTICE_HOURS", 24),
+        eligibility_hold=hours("ELIGIBILITY_HOLD_HOURS", 72),
+        reminder_before=hours("REMINDER_HOURS_BEFORE", 24),
+        max_search_days=int(config.get("SLOT_SEARCH_MAX_DAYS", 62)),
+    )
+
+
+class Rules(DependencyProvider):
+    def setup(self):
+        self.rules = rules_from(self.container.config)
+
+    def get_dependency(self, worker_ctx) -> BookingRules:
+        return self.rules

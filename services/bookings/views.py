@@ -1,0 +1,42 @@
+"""How bookings and notes look to callers."""
+
+from services.bookings import repository as repo
+
+
+def iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def booking_view(booking, coach_name: str | None = None) -> dict:
+    return {
+        "id": str(booking["id"]),
+        "status": booking["status"],
+        "starts_at": iso(booking["starts_at"]),
+        "ends_at": iso(booking["ends_at"]),
+        "coach_id": str(booking["coach_id"]),
+        "coach_name": coach_name,
+        "coachee_id": str(booking["coachee_id"]),
+        "service_id": str(booking["service_id"]),
+        "specification_id": str(booking["specification_id"]),
+        "delivery_method": booking["delivery_method"],
+        "message": booking["message"],
+        "eligibility_rule": booking["eligibility_rule"],
+        "hold_expires_at": iso(booking["hold_expires_at"]),
+        "created_at": iso(booking["created_at"]),
+    }
+
+
+def bookings_view(session, rows) -> list[dict]:
+    names = {coach["id"]: coach["name"] for coach in repo.list_coaches(session)}
+    return [booking_view(row, names.get(row["coach_id"])) for row in rows]
+
+
+def note_view(note) -> dict:
+    return {
+        "id": str(note["id"]),
+        "booking_id": str(note["booking_id"]),
+        "author_id": str(note["author_id"]),
+        "body": note["body"],
+        "created_at": iso(note["created_at"]),
+        "updated_at": iso(note["updated_at"]),
+    }

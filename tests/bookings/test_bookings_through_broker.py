@@ -1,0 +1,196 @@
+"""Bookings over RPC with the real accounts and billing services, broker and database."""
+
+from datetime import timedelta
+
+import eventlet
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+from services.contracts.bookings import NotEligible, SlotTaken, TooLate
+from services.contracts.errors import InvalidInput, NotFound
+from tests.bookings.conftest import booking_request, coachee_form, unique
+
+TUESDAY_9 = "2027-03-02T09:00:00+02:00"
+TUESDAY_10 = "2027-03-02T10:00:00+02:00"
+
+
+def test_slots_are_in_helsinki_time_after_the_minimum_notice(rpc, catalogue):
+    slots = rpc.bookings.find_slots(
+        {"service_id": catalogue["service"]["id"], "from": "2027-03-01", "to": "2027-03-02"}
+    )["items"]
+
+    assert slots[0]["starts_at"] == "2027-03-02T08:00:00+02:00"
+    assert slots[0]["coach_name"] == "Kaisa Valmentaja"
+    assert slots[-1]["starts_at"] == "2027-03-02T15:00:00+02:00"
+    assert all(slot["starts_at"].startswith("2027-03-02") for slot in slots)
+
+
+def test_first_booking_creates_the_username_and_confirms(rpc, catalogue, subscribers):
+    answer = rpc.bookings.create_booking(
+        booking_request(catalogue, TUESDAY_9, coachee_form(subscribers["roster"]["id"]))
+    )
+
+    assert answer["booking"]["status"] == "confirmed"
+    assert answer["booking"]["eligibility_rule"] == "roster"
+    account = rpc.accounts.get_account(answer["booking"]["coachee_id"], None)
+    assert account["username"] == answer["username"]
+
+
+def test_a_booked_slot_and_its_buffer_are_refused(rpc, catalogue, subscribers):
+    roster = subscribers["roster"]["id"]
+    rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, coachee_form(roster)))
+
+    with pytest.raises(SlotTaken):
+        rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, coachee_form(roster)))
+    with pytest.raises(SlotTaken):
+        rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_10, coachee_form(roster)))
+
+
+def test_retry_with_the_same_key_returns_the_same_booking(rpc, catalogue, subscribers):
+    request = booking_request(catalogue, TUESDAY_9, coachee_form(subscribers["roster"]["id"]))
+    key = unique("key-")
+
+    first = rpc.bookings.create_booking(request, None, key)
+    again = rpc.bookings.create_booking(request, None, key)
+
+    assert again == first
+    assert "username" in first
+
+
+def test_not_eligible_member_is_refused_and_leaves_no_account(rpc, catalogue, subscribers, admin):
+    form = coachee_form(subscribers["roster"]["id"], member_number=unique("X-"))
+
+    with pytest.raises(NotEligible):
+        rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, form))
+
+    assert rpc.accounts.search_coachees(form["member_number"], admin)["items"] == []
+    listed = rpc.bookings.list_bookings(admin, {"from": "2027-03-02T00:00:00+02:00"})["items"]
+    assert TUESDAY_9 not in [
+        b["starts_at"] for b in listed if b["coach_id"] == catalogue["coach"]["id"]
+    ]
+
+
+def test_personal_identity_code_in_the_message_is_refused(rpc, catalogue, subscribers):
+    form = coachee_form(subscribers["roster"]["id"])
+    with pytest.raises(InvalidInput) as caught:
+        rpc.bookings.create_booking(
+            booking_request(catalogue, TUESDAY_9, form, message="hetu 131052-308T")
+        )
+    assert "message" in caught.value.fields
+
+
+def test_manual_eligibility_holds_the_slot_until_an_admin_approves(
+    rpc, catalogue, subscribers, admin
+):
+    answer = rpc.bookings.create_booking(
+        booking_request(catalogue, TUESDAY_9, coachee_form(subscribers["manual"]["id"]))
+    )
+    booking = answer["booking"]
+    assert booking["status"] == "pending_eligibility"
+    with pytest.raises(SlotTaken):
+        rpc.bookings.create_booking(
+            booking_request(catalogue, TUESDAY_9, coachee_form(subscribers["roster"]["id"]))
+        )
+
+    approved = rpc.bookings.decide_eligibility(booking["id"], True, admin)
+    assert approved["status"] == "confirmed"
+
+
+def test_an_undecided_hold_expires_and_frees_the_slot(
+    rpc, catalogue, subscribers, clock, containers
+):
+    first = rpc.bookings.create_booking(
+        booking_request(
+            catalogue, "2027-03-05T09:00:00+02:00", coachee_form(subscribers["manual"]["id"])
+        )
+    )["booking"]
+    clock.advance(timedelta(hours=73))
+
+    with entrypoint_hook(containers["bookings"], "release_expired_holds") as release:
+        release()
+
+    again = rpc.bookings.create_booking(
+        booking_request(
+            catalogue, "2027-03-05T09:00:00+02:00", coachee_form(subscribers["roster"]["id"])
+        )
+    )["booking"]
+    assert again["status"] == "confirmed"
+    assert first["id"] != again["id"]
+
+
+def test_coachee_may_cancel_only_until_24_hours_before(rpc, catalogue, subscribers):
+    form = coachee_form(subscribers["roster"]["id"])
+    in_two_days = rpc.bookings.create_booking(
+        booking_request(catalogue, "2027-03-03T09:00:00+02:00", form)
+    )["booking"]
+    coachee = {"account_id": in_two_days["coachee_id"], "role": "coachee"}
+    tomorrow = rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9), coachee)[
+        "booking"
+    ]
+
+    with pytest.raises(TooLate):
+        rpc.bookings.cancel_booking(tomorrow["id"], coachee)
+    cancelled_by_coach = rpc.bookings.cancel_booking(tomorrow["id"], catalogue["coach"]["actor"])
+    assert cancelled_by_coach["status"] == "cancelled"
+    assert rpc.bookings.cancel_booking(in_two_days["id"], coachee)["status"] == "cancelled"
+
+
+def test_reschedule_moves_the_booking_and_frees_the_old_time(rpc, catalogue, subscribers):
+    form = coachee_form(subscribers["roster"]["id"])
+    booking = rpc.bookings.create_booking(
+        booking_request(catalogue, "2027-03-04T09:00:00+02:00", form)
+    )["booking"]
+    coachee = {"account_id": booking["coachee_id"], "role": "coachee"}
+
+    moved = rpc.bookings.reschedule_booking(
+        booking["id"], {"starts_at": "2027-03-04T13:00:00+02:00"}, coachee
+    )
+
+    assert moved["starts_at"] == "2027-03-04T11:00:00+00:00"
+    again = rpc.bookings.create_booking(
+        booking_request(catalogue, "2027-03-04T09:00:00+02:00", coachee_form(form["subscriber_id"]))
+    )
+    assert again["booking"]["status"] == "confirmed"
+
+
+def test_notes_are_for_the_assigned_coach_and_admins_only(rpc, catalogue, subscribers, admin):
+    from tests.bookings.conftest import add_coach
+
+    booking = rpc.bookings.create_booking(
+        booking_request(catalogue, TUESDAY_9, coachee_form(subscribers["roster"]["id"]))
+    )["booking"]
+    coach = catalogue["coach"]["actor"]
+    other_coach = add_coach(rpc, admin, catalogue["service"]["id"], "Olli Ohjaaja")["actor"]
+    coachee = {"account_id": booking["coachee_id"], "role": "coachee"}
+
+    rpc.bookings.add_note(booking["id"], {"body": "Tavoite: CV valmiiksi."}, coach)
+
+    assert [n["body"] for n in rpc.bookings.list_notes(booking["id"], admin)["items"]] == [
+        "Tavoite: CV valmiiksi."
+    ]
+    for outsider in (other_coach, coachee):
+        with pytest.raises(NotFound):
+            rpc.bookings.list_notes(booking["id"], outsider)
+    with pytest.raises(NotFound):
+        rpc.bookings.get_booking(booking["id"], other_coach)
+
+
+def test_fifty_concurrent_requests_for_one_slot_book_it_once(
+    rpc, catalogue, subscribers, service_config
+):
+    roster = subscribers["roster"]["id"]
+    request = booking_request(catalogue, "2027-03-08T09:00:00+02:00")
+
+    def attempt(_):
+        with ClusterRpcProxy(service_config("bookings"), timeout=60) as own:
+            try:
+                own.bookings.create_booking(dict(request, coachee=coachee_form(roster)))
+                return "booked"
+            except SlotTaken:
+                return "taken"
+
+    outcomes = list(eventlet.GreenPool(50).imap(attempt, range(50)))
+
+    assert outcomes.count("booked") == 1
+    assert outcomes.count("taken") == 49
