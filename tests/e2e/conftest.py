@@ -17,7 +17,7 @@ def system_amqp_uri():
 
 
 @pytest.fixture(scope="session")
-def system_env(base_config, system_amqp_uri, service_databases, s3_config):
+def system_env(base_config, system_amqp_uri, service_databases, s3_config, smtp_config):
     port = free_port()
     env = dict(
         os.environ,
@@ -27,7 +27,9 @@ def system_env(base_config, system_amqp_uri, service_databases, s3_config):
         EVENT_RETRY_DELAYS_MS=base_config["EVENT_RETRY_DELAYS_MS"],
         LOG_LEVEL="WARNING",
         PYTHONWARNINGS="ignore",
+        TRUST_PROXY_HEADERS="true",
         **s3_config,
+        **{name: str(value) for name, value in smtp_config.items()},
     )
     for service, url in service_databases.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
