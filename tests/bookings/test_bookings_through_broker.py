@@ -1,6 +1,6 @@
 """Bookings over RPC with the real accounts and billing services, broker and database."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import eventlet
 import pytest
@@ -194,3 +194,25 @@ def test_fifty_concurrent_requests_for_one_slot_book_it_once(
 
     assert outcomes.count("booked") == 1
     assert outcomes.count("taken") == 49
+
+
+@pytest.mark.parametrize(
+    ("now", "day", "first_slot"),
+    [
+        ("2027-03-25T08:00:00+00:00", "2027-03-26", "2027-03-26T08:00:00+02:00"),
+        ("2027-03-25T08:00:00+00:00", "2027-03-29", "2027-03-29T08:00:00+03:00"),
+        ("2027-10-28T08:00:00+00:00", "2027-10-29", "2027-10-29T08:00:00+03:00"),
+        ("2027-10-28T08:00:00+00:00", "2027-11-01", "2027-11-01T08:00:00+02:00"),
+    ],
+)
+def test_slots_keep_helsinki_wall_time_across_daylight_saving_changes(
+    rpc, catalogue, clock, now, day, first_slot
+):
+    clock.set(datetime.fromisoformat(now))
+
+    slots = rpc.bookings.find_slots(
+        {"service_id": catalogue["service"]["id"], "from": day, "to": day}
+    )["items"]
+
+    assert slots[0]["starts_at"] == first_slot
+    assert len(slots) == 15
