@@ -1,7 +1,6 @@
 """The booking flow through the gateway's HTTP API, with every service a real process."""
 
 import uuid
-from datetime import date, timedelta
 
 import eventlet
 import pytest
@@ -9,8 +8,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.conftest import wait_for
 from tests.gateway.api_client import ApiClient, unique
-
-PASSWORD = "kesäinen-aamu-2027"
+from tests.gateway.booking_api import (
+    PASSWORD,
+    booking_form,
+    free_slots,
+    next_week_day,
+    set_up_catalogue,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,108 +29,9 @@ def admin_login(running_system, system_amqp_uri):
 
 @pytest.fixture(scope="module")
 def setup(running_system, admin_login):
-    """A service, a coach working weekdays 8–16 and a roster subscriber, made through the API."""
     _, url = running_system
-    admin = admin_login.with_bearer()
     with ApiClient(url) as client:
-        service = client.request(
-            "POST",
-            "/api/services",
-            headers=admin,
-            json={
-                "name": unique("Uraohjaus "),
-                "duration_minutes": 60,
-                "specifications": ["Työnhaku", "Urasuunnittelu"],
-                "delivery_methods": ["video", "phone", "on_site"],
-            },
-        ).json()
-        staff = client.request(
-            "POST",
-            "/api/staff",
-            headers=admin,
-            json={
-                "username": unique("coach"),
-                "role": "coach",
-                "name": "Kaisa Valmentaja",
-                "email": f"{unique('k')}@example.fi",
-            },
-        ).json()
-        coach = client.request(
-            "POST",
-            "/api/coaches",
-            headers=admin,
-            json={
-                "account_id": staff["account"]["id"],
-                "name": "Kaisa Valmentaja",
-                "service_ids": [service["id"]],
-            },
-        ).json()
-        hours = [{"weekday": d, "starts": "08:00", "ends": "16:00"} for d in range(5)]
-        assert (
-            client.request(
-                "PUT", f"/api/coaches/{coach['id']}/hours", headers=admin, json={"hours": hours}
-            ).status_code
-            == 200
-        )
-        subscriber = client.request(
-            "POST",
-            "/api/subscribers",
-            headers=admin,
-            json={
-                "name": unique("Liitto "),
-                "business_id": "0112038-9",
-                "billing_contact_emails": ["laskutus@example.fi"],
-                "member_number_in_report": True,
-                "eligibility_method": "roster",
-            },
-        ).json()
-        roster = client.request(
-            "PUT",
-            f"/api/subscribers/{subscriber['id']}/roster",
-            headers={**admin, "Content-Type": "text/csv"},
-            data="jäsennumero\nM-100\nM-200\n".encode(),
-        )
-        assert roster.status_code == 200, roster.text
-    return {"service": service, "coach": coach, "subscriber": subscriber}
-
-
-def next_week_day(weekday: int) -> date:
-    today = date.today()
-    return today + timedelta(days=7 - today.weekday() + weekday)
-
-
-def free_slots(client, setup, day: date) -> list[dict]:
-    response = client.request(
-        "GET",
-        "/api/slots",
-        params={
-            "service_id": setup["service"]["id"],
-            "from": day.isoformat(),
-            "to": day.isoformat(),
-            "coach_id": setup["coach"]["id"],
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
-
-
-def booking_form(setup, starts_at: str, email: str | None = None) -> dict:
-    return {
-        "service_id": setup["service"]["id"],
-        "specification_id": setup["service"]["specifications"][0]["id"],
-        "delivery_method": "video",
-        "starts_at": starts_at,
-        "coach_id": setup["coach"]["id"],
-        "message": "Haluan päivittää CV:ni.",
-        "coachee": {
-            "name": "Maija Meikäläinen",
-            "email": email or f"{unique('maija')}@example.fi",
-            "phone": "040 123 4567",
-            "subscriber_id": setup["subscriber"]["id"],
-            "member_number": "M-100",
-            "password": PASSWORD,
-        },
-    }
+        return set_up_catalogue(client, admin_login.with_bearer())
 
 
 def test_first_booking_creates_a_username_the_coachee_logs_in_with(

@@ -1,0 +1,128 @@
+"""The booking routes over real HTTP: who may do what with a booking and its notes."""
+
+import pytest
+
+from tests.gateway.booking_api import (
+    PASSWORD,
+    booking_form,
+    free_slots,
+    next_week_day,
+    set_up_catalogue,
+)
+
+
+@pytest.fixture
+def admin_login(client, make_admin):
+    admin = make_admin()
+    return client.log_in(admin.username, admin.password)
+
+
+@pytest.fixture
+def setup(client, admin_login):
+    return set_up_catalogue(client, admin_login.with_bearer())
+
+
+@pytest.fixture
+def booked(client, setup):
+    """A confirmed booking next Tuesday and the coachee's login."""
+    slot = free_slots(client, setup, next_week_day(1))[0]
+    created = client.request("POST", "/api/bookings", json=booking_form(setup, slot["starts_at"]))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    return body["booking"], client.log_in(body["username"], PASSWORD)
+
+
+def test_the_catalogue_and_slots_are_public(client, setup):
+    catalogue = client.request("GET", "/api/services").json()["items"]
+    assert setup["service"]["id"] in [service["id"] for service in catalogue]
+    slots = free_slots(client, setup, next_week_day(1))
+    assert slots[0]["coach_name"] == "Kaisa Valmentaja"
+
+
+def test_slot_search_without_a_service_is_422_naming_the_field(client, service_containers):
+    response = client.request("GET", "/api/slots", params={"from": "2027-03-01", "to": "x"})
+    assert response.status_code == 422
+    assert {"service_id", "to"} <= set(response.json()["error"]["fields"])
+
+
+def test_a_logged_in_coachee_books_without_personal_data(client, setup, booked):
+    _, coachee = booked
+    slot = free_slots(client, setup, next_week_day(2))[0]
+    form = booking_form(setup, slot["starts_at"])
+    del form["coachee"]
+
+    created = client.request("POST", "/api/bookings", json=form, headers=coachee.with_csrf())
+
+    assert created.status_code == 201, created.text
+    assert "username" not in created.json()
+
+
+def test_personal_data_with_a_session_is_422(client, setup, booked):
+    _, coachee = booked
+    slot = free_slots(client, setup, next_week_day(2))[0]
+    refused = client.request(
+        "POST",
+        "/api/bookings",
+        json=booking_form(setup, slot["starts_at"]),
+        headers=coachee.with_bearer(),
+    )
+    assert refused.status_code == 422
+    assert "coachee" in refused.json()["error"]["fields"]
+
+
+def test_the_coachee_sees_the_booking_and_another_coachee_gets_404(client, setup, booked):
+    booking, coachee = booked
+    other_slot = free_slots(client, setup, next_week_day(3))[0]
+    other = client.request(
+        "POST", "/api/bookings", json=booking_form(setup, other_slot["starts_at"])
+    ).json()
+    stranger = client.log_in(other["username"], PASSWORD)
+
+    own = client.request("GET", f"/api/bookings/{booking['id']}", headers=coachee.with_bearer())
+    theirs = client.request("GET", f"/api/bookings/{booking['id']}", headers=stranger.with_bearer())
+
+    assert own.status_code == 200
+    assert theirs.status_code == 404
+
+
+def test_notes_are_written_by_the_coach_and_hidden_from_the_coachee(client, setup, booked):
+    booking, coachee = booked
+    coach = client.log_in(*setup["coach_login"])
+    notes_path = f"/api/bookings/{booking['id']}/notes"
+
+    written = client.request(
+        "POST", notes_path, json={"body": "Tavoite: CV valmiiksi."}, headers=coach.with_csrf()
+    )
+    assert written.status_code == 201, written.text
+
+    listed = client.request("GET", notes_path, headers=coach.with_bearer()).json()["items"]
+    assert [note["body"] for note in listed] == ["Tavoite: CV valmiiksi."]
+    assert client.request("GET", notes_path, headers=coachee.with_bearer()).status_code == 403
+
+
+def test_cancelling_by_cookie_needs_the_csrf_token(client, booked):
+    booking, coachee = booked
+    path = f"/api/bookings/{booking['id']}/cancel"
+
+    without = client.request("POST", path, headers=coachee.with_cookie())
+    with_token = client.request("POST", path, headers=coachee.with_csrf())
+
+    assert without.status_code == 403
+    assert with_token.status_code == 200
+    assert with_token.json()["status"] == "cancelled"
+    again = client.request("POST", path, headers=coachee.with_csrf())
+    assert again.status_code == 409
+
+
+def test_booking_routes_need_a_login(client, booked):
+    booking, _ = booked
+    assert client.request("GET", "/api/bookings").status_code == 401
+    assert client.request("GET", f"/api/bookings/{booking['id']}/notes").status_code == 401
+
+
+def test_only_admins_change_the_catalogue(client, booked):
+    _, coachee = booked
+    response = client.request(
+        "POST", "/api/services", json={"name": "X"}, headers=coachee.with_bearer()
+    )
+    assert response.status_code == 403
