@@ -87,7 +87,11 @@ def get_account(work: Work, account_id, actor: dict | None) -> dict:
 
 
 def update_account(work: Work, account_id, changes: dict, actor: dict | None) -> dict:
+    """Own details, or a coachee's by an admin; staff accounts change through `update_staff`."""
     account = visible_account(work, account_id, actor)
+    editing_other_staff = actor is not None and str(account["id"]) != actor["account_id"]
+    if editing_other_staff and account["role"] != COACHEE:
+        raise NotFound("No such coachee.")
     updated = repo.update_account(work.db, account["id"], normalise_details(changes))
     audit_staff_access(work, actor, account, "profile_changed")
     return ACCOUNT.dump(updated)

@@ -47,6 +47,19 @@ def delete_account(session, account_id) -> None:
     session.execute(delete(accounts).where(accounts.c.id == account_id))
 
 
+def coachees_created_before(
+    session, before: datetime, limit: int, after: uuid.UUID | None
+) -> list[RowMapping]:
+    query = select(accounts).where(
+        accounts.c.role == COACHEE,
+        accounts.c.erased_at.is_(None),
+        accounts.c.created_at < before,
+    )
+    if after is not None:
+        query = query.where(accounts.c.id > after)
+    return session.execute(query.order_by(accounts.c.id).limit(limit)).mappings().all()
+
+
 def not_disabled(now: datetime):
     return and_(
         accounts.c.disabled_permanently.is_(False),

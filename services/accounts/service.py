@@ -6,13 +6,14 @@ module that does the work. The contract is in README.md beside this file.
 
 from nameko.rpc import rpc
 
-from services.accounts import logins, personal_data, profiles, staff
+from services.accounts import logins, personal_data, profiles, staff, subjects
 from services.accounts.settings import Settings
 from services.accounts.work import Work
 from services.contracts.accounts import (
     AccountChanges,
     Actor,
     CoacheeRegistration,
+    CreatedBefore,
     Credentials,
     Disabling,
     StaffChanges,
@@ -132,6 +133,25 @@ class AccountsService(ServiceBase):
     def create_admin(self, username: str, password: str) -> dict:
         load(StaffCreation(only=("username",)), {"username": username})
         return staff.create_admin(self.work(), username, password)
+
+    @rpc(expected_exceptions=DomainError)
+    def confirm_password(
+        self, account_id: str, password: str, client_address: str = "unknown"
+    ) -> None:
+        subjects.confirm_own_password(self.work(), account_id, password, client_address)
+
+    @rpc(expected_exceptions=DomainError)
+    def find_coachee(self, username: str) -> dict:
+        return subjects.find_coachee(self.work(), username)
+
+    @rpc(expected_exceptions=DomainError)
+    def coachees_created_before(self, before: str, limit=200, cursor=None) -> dict:
+        instant = load(CreatedBefore(), {"before": before})["before"]
+        return subjects.coachees_created_before(self.work(), instant, page_size(limit), cursor)
+
+    @rpc
+    def disable_login(self, subject_id: str) -> dict:
+        return subjects.disable_login(self.work(), subject_id)
 
     @rpc
     def export_personal_data(self, subject_id: str, page: int = 1) -> dict:

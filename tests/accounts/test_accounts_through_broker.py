@@ -273,3 +273,12 @@ def test_erasure_dry_run_changes_nothing_and_erasure_is_idempotent(accounts, reg
     export = accounts.export_personal_data(created["account_id"])
     assert export["items"][0]["data"]["name"] is None
     assert export["items"][0]["data"]["username"] == created["username"]
+
+
+def test_admin_edits_staff_only_through_the_staff_operation(accounts, admin):
+    staff = {"username": unique("coach"), "role": "coach", "name": "Kaisa", "email": "k@e.fi"}
+    coach = accounts.create_staff(staff, admin)["account"]
+
+    with pytest.raises(NotFound):
+        accounts.update_account(coach["id"], {"name": "Someone Else"}, admin)
+    assert accounts.update_staff(coach["id"], {"name": "Kaisa K."}, admin)["name"] == "Kaisa K."
