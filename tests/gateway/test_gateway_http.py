@@ -95,3 +95,24 @@ def test_openapi_document_describes_the_account_routes(gateway_url, web_session)
     assert account_id["schema"] == {"type": "string", "format": "uuid"}
     search = {parameter["name"] for parameter in paths["/api/coachees"]["get"]["parameters"]}
     assert search == {"q", "limit", "cursor"}
+
+
+def test_an_unsafe_request_from_another_sites_page_is_refused(gateway_url, web_session):
+    body = {"username": "someone", "password": "whatever-123"}
+    foreign = web_session.post(
+        f"{gateway_url}/api/session", json=body, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+    assert foreign.json()["error"]["code"] == "foreign_origin"
+    assert_secured(foreign)
+
+
+def test_a_request_from_the_sites_own_page_passes_the_origin_check(
+    service_containers, gateway_url, web_session
+):
+    own_origin = gateway_url
+    body = {"username": "nobody-here", "password": "whatever-123"}
+    response = web_session.post(
+        f"{gateway_url}/api/session", json=body, headers={"Origin": own_origin}
+    )
+    assert response.status_code == 401
