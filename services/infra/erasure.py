@@ -1,13 +1,14 @@
 """The erasing half of the privacy contract, made idempotent per request and safe to preview.
 
 A service supplies `erase(session) -> ErasureResult`; `run_erasure` stores the first real result
-under the request id and answers every repeat with it; a dry run computes the answer inside a
+under the request id and answers every repeat with it (concurrent repeats wait on a transaction
+lock for the request id, then find the stored result); a dry run computes the answer inside a
 savepoint that is rolled back, so nothing changes.
 """
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.infra.tables import erasure_results
@@ -29,6 +30,9 @@ def run_erasure(session, request_id: str, dry_run: bool, erase) -> dict:
             return asdict(erase(session))
         finally:
             savepoint.rollback()
+    session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"erasure:{request_id}")))
+    )
     earlier = session.execute(
         select(erasure_results.c.result).where(erasure_results.c.request_id == request_id)
     ).scalar()

@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import eventlet
 import pytest
 import requests
 from sqlalchemy import create_engine, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from services.infra.clock import SettableClock, SystemClock
+from services.infra.erasure import ErasureResult, run_erasure
 from services.infra.events import claim_event, retry_delays_ms
 from services.infra.outbox import OutboxWriter
 from services.infra.storage import MAX_PRESIGN_SECONDS, ObjectStore, make_s3_client
@@ -96,3 +98,27 @@ def test_delete_everywhere_removes_every_version(object_store):
     listing = object_store._client.list_object_versions(Bucket=object_store.bucket, Prefix=key)
     remaining = {entry["Key"] for entry in listing.get("Versions", [])}
     assert remaining == {f"{key}-neighbour"}
+
+
+def test_a_concurrent_repeat_of_an_erasure_waits_and_answers_with_the_stored_result(
+    sample_databases, sample_engines
+):
+    engine = create_engine(sample_databases["sample_sink"], poolclass=NullPool)
+    request_id = str(uuid.uuid4())
+    erased = []
+
+    def erase(_session):
+        erased.append(True)
+        return ErasureResult(items_removed=len(erased))
+
+    with Session(engine) as first, Session(engine) as second:
+        first_answer = run_erasure(first, request_id, False, erase)
+        repeat = eventlet.spawn(run_erasure, second, request_id, False, erase)
+        eventlet.sleep(0.2)
+        first.commit()
+        second_answer = repeat.wait()
+        second.commit()
+    engine.dispose()
+
+    assert erased == [True]
+    assert second_answer == first_answer
