@@ -1,0 +1,118 @@
+"""Zip packages (Office Open XML, OpenDocument) read within limits and written afresh.
+
+A hostile zip is refused before it expands: the entry count comes from the end record before the
+directory is parsed, the declared sizes bound the total and each entry's compression ratio, and
+zipfile stops at the declared size and checks the CRC. A written package keeps only the entries'
+names and contents: no comment, extra fields (owner ids, timestamps), dates or stray data.
+"""
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from services.contracts.media import DecompressionBomb, MalformedFile
+from services.media.settings import CleaningLimits
+
+END_RECORD = b"PK\x05\x06"
+END_RECORD_SIZE = 22
+MAX_COMMENT_SIZE = 0xFFFF
+ZIP64_COUNT = 0xFFFF
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    data: bytes
+    compressed: bool = True
+
+
+def entry_count(data: bytes) -> int:
+    start = data.rfind(END_RECORD, max(0, len(data) - END_RECORD_SIZE - MAX_COMMENT_SIZE))
+    if start < 0 or start + END_RECORD_SIZE > len(data):
+        raise MalformedFile("Not a zip package.")
+    (count,) = struct.unpack("<H", data[start + 10 : start + 12])
+    return count
+
+
+def read_package(data: bytes, limits: CleaningLimits) -> list[Entry]:
+    with open_archive(data, limits) as archive:
+        return [
+            Entry(info.filename, read_entry(archive, info), info.compress_type != 0)
+            for info in archive.infolist()
+            if not info.is_dir()
+        ]
+
+
+def open_archive(data: bytes, limits: CleaningLimits) -> zipfile.ZipFile:
+    count = entry_count(data)
+    if count == ZIP64_COUNT or count > limits.zip_max_entries:
+        raise DecompressionBomb(f"The package has more than {limits.zip_max_entries} entries.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, struct.error) as exc:
+        raise MalformedFile("The zip package cannot be read.") from exc
+    try:
+        check_directory(archive.infolist(), limits)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def check_directory(infos: list[zipfile.ZipInfo], limits: CleaningLimits) -> None:
+    if len(infos) > limits.zip_max_entries:
+        raise DecompressionBomb(f"The package has more than {limits.zip_max_entries} entries.")
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        raise MalformedFile("The package names an entry twice.")
+    for info in infos:
+        check_entry(info, limits)
+    if sum(info.file_size for info in infos) > limits.max_expanded_bytes:
+        raise DecompressionBomb(f"The package expands past {limits.max_expanded_bytes} bytes.")
+
+
+def check_entry(info: zipfile.ZipInfo, limits: CleaningLimits) -> None:
+    name = info.filename
+    if name.startswith("/") or "\\" in name or "\x00" in name or ".." in name.split("/"):
+        raise MalformedFile("The package has an entry with an unsafe name.")
+    if info.flag_bits & 0x1:
+        raise MalformedFile("The package is encrypted.")
+    if info.compress_type not in METHODS:
+        raise MalformedFile("The package uses an unsupported compression method.")
+    ratio_limit = limits.zip_max_ratio * max(info.compress_size, 1)
+    if info.file_size > RATIO_CHECKED_FROM_BYTES and info.file_size > ratio_limit:
+        raise DecompressionBomb(
+            f"An entry of the package expands more than {limits.zip_max_ratio} times."
+        )
+
+
+def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The entry's bytes, inflated a chunk at a time: zipfile's `read()` would inflate all of
+    a lying entry before cutting it to the declared size."""
+    chunks, size = [], 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(READ_CHUNK_BYTES):
+                size += len(chunk)
+                if size > info.file_size:
+                    raise MalformedFile("An entry of the zip package is longer than it says.")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise MalformedFile("An entry of the zip package is damaged.") from exc
+    return b"".join(chunks)
+
+
+def write_package(entries: list[Entry]) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.name, FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED if entry.compressed else zipfile.ZIP_STORED
+            archive.writestr(info, entry.data)
+    return output.getvalue()

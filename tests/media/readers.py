@@ -1,0 +1,52 @@
+"""Reading cleaned files with tools other than the ones that cleaned them."""
+
+import io
+import shutil
+import subprocess
+import warnings
+
+import pytest
+from PIL import Image
+
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
+ORIENTATION = 0x0112
+GPS_IFD = 0x8825
+
+
+def opened(data: bytes) -> Image.Image:
+    """Pillow's view; the samples' deliberately odd multi-picture segment makes it warn."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    return image
+
+
+def pixels(data: bytes) -> bytes:
+    return opened(data).tobytes()
+
+
+def exif_tags(data: bytes) -> dict:
+    return dict(opened(data).getexif())
+
+
+def exiftool_tags(data: bytes, tmp_path, suffix: str) -> dict[str, str]:
+    """Every tag exiftool finds, as 'Group:Name' -> value, file-system tags left out."""
+    path = tmp_path / f"sample{suffix}"
+    path.write_bytes(data)
+    output = subprocess.run(
+        [EXIFTOOL, "-a", "-G1", "-s", "-s", "-n", "-x", "System:all", "-x", "ExifTool:all", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    tags = {}
+    for line in output.splitlines():
+        name, _, value = line.partition(": ")
+        tags[name.strip()] = value.strip()
+    return tags
+
+
+def tag_groups(tags: dict[str, str]) -> set[str]:
+    return {name.split("]")[0].strip("[") for name in tags}
