@@ -1,4 +1,7 @@
-"""Subscribers: the booking form's choices for anyone, management and rosters for admins."""
+"""Subscribers: the booking form's choices for anyone, management and rosters for admins.
+
+The monthly report routes (`billing_reports.py`) come with these.
+"""
 
 from werkzeug.wrappers import Request
 
@@ -6,6 +9,7 @@ from gateway.errors import ApiError
 from gateway.http import api
 from gateway.request_input import load_body, load_query
 from gateway.routes.account_schemas import PageQuery
+from gateway.routes.billing_reports import ReportRoutes
 from gateway.routes.billing_schemas import (
     RosterSizeSchema,
     SubscriberChangesRequest,
@@ -47,7 +51,7 @@ def roster_text(request: Request, max_bytes: int) -> str:
         raise ApiError(422, "invalid_input", NOT_UTF8, {ROSTER_FIELD: [NOT_UTF8]}) from None
 
 
-class BillingRoutes:
+class BillingRoutes(ReportRoutes):
     @api(
         "GET",
         "/api/subscribers/choices",

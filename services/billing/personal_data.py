@@ -1,12 +1,25 @@
 """The billing service's part of the privacy contract.
 
-Billing holds nothing that can be tied to a person yet: rosters are keyed hashes of member
-numbers that subscribers supply, and they belong to the subscriber's list, not to anyone's use
-of the service.
+Billing holds personal data only in billable lines: a snapshot of each session a subscriber
+pays for, with the member's name and member number (R-BILL-2). They are the accounting vouchers
+of the subscriber's invoices, so erasure keeps them and says why (R-RET-2). They serve nothing
+but the subscriber's monthly report, and hold no contact details at all (no email, phone or
+address), so no marketing can be done with them (R-BILL-3).
+
+Rosters are keyed hashes of member numbers that subscribers supply; they belong to the
+subscriber's list, not to anyone's use of the service.
 """
 
+import uuid
+from datetime import datetime
+
+from services.billing import lines_repository as repo
+from services.billing.periods import period_label
+from services.infra.clock import HELSINKI
 from services.infra.erasure import ErasureResult
 
+EXPORT_PAGE_SIZE = 500
+VOUCHER_YEARS = 6
 ROSTER_REASON = (
     "Member rosters hold only keyed hashes of member numbers supplied by subscribers; they are "
     "the subscriber's list, cannot be tied to a person and say nothing about the person's use "
@@ -14,9 +27,63 @@ ROSTER_REASON = (
 )
 
 
-def export_personal_data() -> dict:
-    return {"service": "billing", "items": [], "files": [], "done": True}
+def lines_reason(count: int, latest_session: datetime) -> str:
+    keep_until = latest_session.astimezone(HELSINKI).year + VOUCHER_YEARS
+    return (
+        f"{count} billing lines about the person's sessions are kept: they are accounting "
+        "vouchers of the monthly reports billed to the subscriber, and the Finnish Accounting "
+        "Act (kirjanpitolaki 1336/1997, 2:10 §) requires vouchers to be kept for six years from "
+        f"the end of the year in which the accounting period ended, here until the end of "
+        f"{keep_until}. They are used for nothing else and hold no contact details."
+    )
 
 
-def erase_personal_data(session) -> ErasureResult:
-    return ErasureResult(messages=[ROSTER_REASON])
+def subject_uuid(subject_id) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(subject_id))
+    except ValueError:
+        return None
+
+
+def line_export(line) -> dict:
+    return {
+        "subscriber_id": str(line["subscriber_id"]),
+        "booking_id": str(line["booking_id"]),
+        "starts_at": line["starts_at"].isoformat(),
+        "ends_at": line["ends_at"].isoformat(),
+        "service": line["service_name"],
+        "specification": line["specification_name"],
+        "delivery_method": line["delivery_method"],
+        "coach": line["coach_name"],
+        "member_name": line["member_name"],
+        "member_number": line["member_number"],
+        "quantity": line["quantity"],
+        "billed_in": period_label(line["period"]),
+        "recorded_at": line["recorded_at"].isoformat(),
+    }
+
+
+def export_personal_data(db, subject_id, page: int) -> dict:
+    subject = subject_uuid(subject_id)
+    page = max(int(page), 1)
+    rows = []
+    if subject is not None:
+        offset = (page - 1) * EXPORT_PAGE_SIZE
+        rows = repo.lines_of_coachee(db, subject, EXPORT_PAGE_SIZE + 1, offset)
+    items = [
+        {"group": "billing_lines", "id": str(row["id"]), "data": line_export(row)}
+        for row in rows[:EXPORT_PAGE_SIZE]
+    ]
+    done = len(rows) <= EXPORT_PAGE_SIZE
+    return {"service": "billing", "items": items, "files": [], "done": done}
+
+
+def erase_personal_data(db, subject_id) -> ErasureResult:
+    """Nothing is erased: lines are retained vouchers, rosters are not the person's."""
+    subject = subject_uuid(subject_id)
+    count, latest_session = (0, None) if subject is None else repo.coachee_line_summary(db, subject)
+    if not count:
+        return ErasureResult(messages=[ROSTER_REASON])
+    return ErasureResult(
+        items_retained=count, messages=[lines_reason(count, latest_session), ROSTER_REASON]
+    )

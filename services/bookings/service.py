@@ -8,6 +8,7 @@ from nameko.timer import timer
 
 from services.bookings import (
     availability,
+    billing_snapshot,
     booking_flow,
     catalogue,
     lifecycle,
@@ -143,6 +144,10 @@ class BookingsService(ServiceBase):
         work = self.work()
         booking = visible_booking(work, booking_id, required_actor(actor))
         return bookings_view(work.db, [booking])[0]
+
+    @rpc(expected_exceptions=DomainError)
+    def get_billing_snapshot(self, booking_id: str) -> dict:
+        return billing_snapshot.billing_snapshot(self.db, booking_id)
 
     @rpc(expected_exceptions=DomainError)
     def list_bookings(self, actor: dict, filters: dict | None = None) -> dict:

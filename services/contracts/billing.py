@@ -1,11 +1,15 @@
-"""The billing service's contract: subscribers, their eligibility rosters, eligibility answers.
+"""The billing service's contract: subscribers, eligibility, billable sessions, monthly reports.
 
 RPC methods (see services/billing/README.md for each one's arguments, answer and errors):
 create_subscriber, update_subscriber, get_subscriber, list_subscribers, subscriber_choices,
-replace_roster, check_eligibility, export_personal_data, erase_personal_data.
+replace_roster, check_eligibility, list_reports, get_report, get_report_file, preview_report,
+reissue_report, publish_reports, export_personal_data, erase_personal_data.
+
+Event: `monthly_report_published` (`MonthlyReportPublished`). `BillableSession` is what bookings'
+`get_billing_snapshot` answers: what a billable line needs to know about a booking.
 """
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.contracts.identity_code import no_identity_code
 
@@ -21,6 +25,14 @@ DECISIONS = (ELIGIBLE, NOT_ELIGIBLE, PENDING)
 DEFAULT_IDENTIFIER_LABEL = "Jäsennumero"
 MEMBER_NUMBER_MAX_LENGTH = 64
 MAX_BILLING_CONTACTS = 10
+
+MONTHLY_REPORT_PUBLISHED = "monthly_report_published"
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PROBLEM = "Give the month as YYYY-MM."
+REPORT_FORMATS = ("csv", "pdf")
+REISSUE_REASON_MAX_LENGTH = 1000
+DRAFT = "draft"
+FINAL = "final"
 
 
 def text(max_length: int, **kwargs) -> fields.String:
@@ -120,3 +132,130 @@ class EligibilityAnswer(Schema):
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     rule = fields.String(validate=validate.OneOf(ELIGIBILITY_METHODS))
     reason = fields.String()
+
+
+def period_field(**kwargs) -> fields.String:
+    """A calendar month in Helsinki time, as YYYY-MM."""
+    return fields.String(
+        validate=validate.Regexp(PERIOD_PATTERN, error=PERIOD_PROBLEM),
+        metadata={"description": "A calendar month (Helsinki time), YYYY-MM"},
+        **kwargs,
+    )
+
+
+class BillableSession(Schema):
+    """What bookings tells billing about a booking (`bookings.get_billing_snapshot`)."""
+
+    booking_id = fields.UUID(required=True)
+    status = fields.String(required=True)
+    coachee_id = fields.UUID(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    service_name = fields.String(required=True)
+    specification_name = fields.String(required=True)
+    delivery_method = fields.String(required=True)
+    coach_name = fields.String(required=True)
+
+
+class ReportViewer(Schema):
+    """Who asks for reports: an admin, or a subscriber contact with its organisation's id."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    account_id = fields.UUID(required=True)
+    role = fields.String(required=True)
+    subscriber_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class ReportQuery(Schema):
+    subscriber_id = fields.UUID(load_default=None, allow_none=True)
+    period = period_field(load_default=None, allow_none=True)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class DraftQuery(Schema):
+    subscriber_id = fields.UUID(required=True)
+    period = period_field(required=True)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class ReissueRequest(Schema):
+    reason = text(REISSUE_REASON_MAX_LENGTH, required=True)
+
+
+class ServiceTotal(Schema):
+    service = fields.String()
+    sessions = fields.Integer(metadata={"description": "Charges less reversals."})
+
+
+class Report(Schema):
+    """One published version of a subscriber's monthly report."""
+
+    id = fields.UUID()
+    subscriber_id = fields.UUID()
+    subscriber_name = fields.String()
+    period = fields.String()
+    version = fields.Integer()
+    status = fields.String(metadata={"enum": [FINAL]})
+    reason = fields.String(allow_none=True)
+    issued_by = fields.UUID(allow_none=True)
+    issued_at = fields.DateTime()
+    line_count = fields.Integer()
+    sessions = fields.Integer()
+    totals = fields.List(fields.Nested(ServiceTotal))
+    member_number_included = fields.Boolean()
+
+
+class ReportPage(Schema):
+    items = fields.List(fields.Nested(Report))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ReportLine(Schema):
+    id = fields.UUID()
+    booking_id = fields.UUID()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    service_name = fields.String()
+    specification_name = fields.String()
+    delivery_method = fields.String()
+    coach_name = fields.String()
+    member_name = fields.String()
+    member_number = fields.String(allow_none=True)
+    quantity = fields.Integer(metadata={"description": "1 a session, -1 a reversal of one"})
+    correction_of = fields.String(
+        allow_none=True, metadata={"description": "The month a correction line is about."}
+    )
+
+
+class DraftReport(Schema):
+    """A month's report as it stands: a draft until published, then its latest content."""
+
+    subscriber_id = fields.UUID()
+    subscriber_name = fields.String()
+    period = fields.String()
+    status = fields.String(metadata={"enum": [DRAFT, FINAL]})
+    line_count = fields.Integer()
+    sessions = fields.Integer()
+    totals = fields.List(fields.Nested(ServiceTotal))
+    lines = fields.List(fields.Nested(ReportLine))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ReportFileLink(Schema):
+    url = fields.String(metadata={"description": "A short-lived link to the stored file."})
+    filename = fields.String()
+    content_type = fields.String()
+
+
+class MonthlyReportPublished(Schema):
+    """The event: ids only, like every event."""
+
+    report_id = fields.UUID()
+    subscriber_id = fields.UUID()
+    period = fields.String()
+    version = fields.Integer()
+    event_id = fields.UUID()

@@ -1,0 +1,148 @@
+"""Queries of the billable-line ledger and of report periods' locks, given a session."""
+
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import RowMapping
+
+from services.billing.models import billable_lines, report_periods
+
+reversals = billable_lines.alias("reversals")
+
+
+def lock_booking(session, booking_id) -> None:
+    """Serialise changes to one booking's lines until the transaction ends."""
+    key = func.hashtextextended(str(booking_id), 0)
+    session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def open_charge(session, booking_id) -> RowMapping | None:
+    """The booking's charge that no reversal has cancelled yet."""
+    reversed_already = exists().where(reversals.c.reverses_line_id == billable_lines.c.id)
+    query = select(billable_lines).where(
+        billable_lines.c.booking_id == booking_id,
+        billable_lines.c.quantity == 1,
+        ~reversed_already,
+    )
+    return session.execute(query).mappings().first()
+
+
+def insert_line(session, values: dict) -> None:
+    session.execute(insert(billable_lines).values(values))
+
+
+def period_locked(session, subscriber_id, period: date) -> bool:
+    """Whether the period's report is published. Holds a share lock on the period until the
+    transaction ends, so its report cannot be published while a line is being added."""
+    session.execute(
+        pg_insert(report_periods)
+        .values(subscriber_id=subscriber_id, period=period)
+        .on_conflict_do_nothing()
+    )
+    query = (
+        select(report_periods.c.locked_at)
+        .where(report_periods.c.subscriber_id == subscriber_id, report_periods.c.period == period)
+        .with_for_update(read=True)
+    )
+    return session.execute(query).scalar_one() is not None
+
+
+def lock_open_period(session, subscriber_id, period: date) -> bool:
+    """Take an unpublished period for publishing; False when it is published or another
+    instance is publishing it right now."""
+    query = (
+        select(report_periods.c.period)
+        .where(
+            report_periods.c.subscriber_id == subscriber_id,
+            report_periods.c.period == period,
+            report_periods.c.locked_at.is_(None),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    return session.execute(query).first() is not None
+
+
+def lock_period(session, subscriber_id, period: date) -> None:
+    """Wait for and hold the period's row, so nothing is added to or published in it meanwhile."""
+    session.execute(
+        select(report_periods.c.period)
+        .where(report_periods.c.subscriber_id == subscriber_id, report_periods.c.period == period)
+        .with_for_update()
+    ).one()
+
+
+def mark_period_locked(session, subscriber_id, period: date, now: datetime) -> None:
+    session.execute(
+        update(report_periods)
+        .where(report_periods.c.subscriber_id == subscriber_id, report_periods.c.period == period)
+        .values(locked_at=now)
+    )
+
+
+def open_periods(session, until: date, only: date | None = None) -> list[RowMapping]:
+    """Unpublished (subscriber, period) pairs up to `until`, or of the period `only`."""
+    query = select(report_periods.c.subscriber_id, report_periods.c.period).where(
+        report_periods.c.locked_at.is_(None), report_periods.c.period <= until
+    )
+    if only is not None:
+        query = query.where(report_periods.c.period == only)
+    query = query.order_by(report_periods.c.period, report_periods.c.subscriber_id)
+    return session.execute(query).mappings().all()
+
+
+def count_locked(session, period: date) -> int:
+    query = select(func.count()).where(
+        report_periods.c.period == period, report_periods.c.locked_at.is_not(None)
+    )
+    return session.execute(query).scalar_one()
+
+
+def move_pending_corrections(session, subscriber_id, period: date) -> int:
+    """Move lines about `period` that wait in later, unpublished reports into `period` itself:
+    a re-issued version bills them, so the later report must not bill them again."""
+    waiting_in = (
+        session.execute(
+            select(report_periods.c.period)
+            .where(
+                report_periods.c.subscriber_id == subscriber_id,
+                report_periods.c.period > period,
+                report_periods.c.locked_at.is_(None),
+            )
+            .order_by(report_periods.c.period)
+            .with_for_update()
+        )
+        .scalars()
+        .all()
+    )
+    if not waiting_in:
+        return 0
+    return session.execute(
+        update(billable_lines)
+        .where(
+            billable_lines.c.subscriber_id == subscriber_id,
+            billable_lines.c.session_period == period,
+            billable_lines.c.period.in_(waiting_in),
+        )
+        .values(period=period)
+    ).rowcount
+
+
+def lines_of_coachee(session, coachee_id, limit: int, offset: int) -> list[RowMapping]:
+    query = (
+        select(billable_lines)
+        .where(billable_lines.c.coachee_id == coachee_id)
+        .order_by(billable_lines.c.recorded_at, billable_lines.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.execute(query).mappings().all()
+
+
+def coachee_line_summary(session, coachee_id) -> tuple[int, datetime | None]:
+    """How many lines are about the person, and when the latest session was."""
+    query = select(func.count(), func.max(billable_lines.c.starts_at)).where(
+        billable_lines.c.coachee_id == coachee_id
+    )
+    count, latest = session.execute(query).one()
+    return count, latest

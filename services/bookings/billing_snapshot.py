@@ -1,0 +1,35 @@
+"""What billing records about a booking for the subscriber's monthly report (R-BILL-2).
+
+Billing asks on each booking event and keeps its own snapshot: the session as it is now, with
+the names of the service, its specification and the coach. Nothing about the coachee but the id.
+"""
+
+import uuid
+
+from sqlalchemy.exc import NoResultFound
+
+from services.bookings.mail_sender import booking_with_names
+from services.contracts.billing import BillableSession
+from services.contracts.errors import NotFound
+
+SNAPSHOT = BillableSession()
+
+
+def billing_snapshot(session, booking_id) -> dict:
+    try:
+        booking = booking_with_names(session, uuid.UUID(str(booking_id)))
+    except (ValueError, NoResultFound):
+        raise NotFound("No such booking.") from None
+    return SNAPSHOT.dump(
+        {
+            "booking_id": booking["id"],
+            "status": booking["status"],
+            "coachee_id": booking["coachee_id"],
+            "starts_at": booking["starts_at"],
+            "ends_at": booking["ends_at"],
+            "service_name": booking["service_name"],
+            "specification_name": booking["specification_name"],
+            "delivery_method": booking["delivery_method"],
+            "coach_name": booking["coach_name"],
+        }
+    )

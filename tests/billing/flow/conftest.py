@@ -1,0 +1,65 @@
+"""Accounts, bookings and billing running together with a settable clock (bookings' set-up),
+and what the report tests watch: the published events and billing's subscribers."""
+
+import pytest
+from nameko.events import event_handler
+from nameko.testing.services import entrypoint_hook
+
+from services.contracts.billing import MONTHLY_REPORT_PUBLISHED
+from services.contracts.names import BILLING
+from tests.bookings.conftest import admin, catalogue, clock, containers, rpc, unique  # noqa: F401
+
+PUBLISHED_EVENTS: list[dict] = []
+
+
+class ReportEventSink:
+    name = "report_event_sink"
+
+    @event_handler(BILLING, MONTHLY_REPORT_PUBLISHED)
+    def remember(self, payload: dict) -> None:
+        PUBLISHED_EVENTS.append(payload)
+
+
+@pytest.fixture
+def published_events(container_factory, base_config) -> list[dict]:
+    """Every `monthly_report_published` event from now on, as a consumer receives it."""
+    PUBLISHED_EVENTS.clear()
+    container_factory(ReportEventSink, base_config).start()
+    return PUBLISHED_EVENTS
+
+
+def run_job(container, method_name: str) -> None:
+    """Run a timer's job now, as the timer would."""
+    with entrypoint_hook(container, method_name) as job:
+        job()
+
+
+def subscriber_data(method: str, contact: str, **changes) -> dict:
+    return {
+        "name": unique(f"{method.title()} ry "),
+        "business_id": "0112038-9",
+        "billing_contact_emails": [contact],
+        "eligibility_method": method,
+        **changes,
+    }
+
+
+@pytest.fixture
+def report_subscribers(rpc, admin):  # noqa: F811
+    """A roster subscriber (members M-1, M-2) that wants member numbers in its reports, and a
+    manual one that does not; each with a billing contact of its own."""
+    roster = rpc.billing.create_subscriber(
+        subscriber_data("roster", f"{unique('laskutus')}@liitto.fi", member_number_in_report=True),
+        admin,
+    )
+    rpc.billing.replace_roster(roster["id"], "M-1\nM-2\n", admin)
+    manual = rpc.billing.create_subscriber(
+        subscriber_data(
+            "manual",
+            f"{unique('hr')}@tyonantaja.fi",
+            member_number_in_report=False,
+            identifier_label="Henkilöstönumero",
+        ),
+        admin,
+    )
+    return {"roster": roster, "manual": manual}
