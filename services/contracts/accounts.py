@@ -3,8 +3,8 @@
 RPC methods (see services/accounts/README.md for each one's arguments, answer and errors):
 register_coachee, check_coachee_registration, discard_registration, log_in, resolve_session,
 log_out, change_password, get_account, update_account, search_coachees, list_staff,
-create_staff, set_disabled, request_erasure, create_admin, export_personal_data,
-erase_personal_data.
+create_staff, set_disabled, request_erasure, create_admin, confirm_password, find_coachee,
+coachees_created_before, disable_login, export_personal_data, erase_personal_data.
 """
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -135,6 +135,10 @@ class StaffChanges(Schema):
     role = fields.String(validate=validate.OneOf(STAFF_ROLES))
     name = text(200)
     email = text(254)
+
+
+class CreatedBefore(Schema):
+    before = fields.AwareDateTime(required=True)
 
 
 class Disabling(Schema):

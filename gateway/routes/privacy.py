@@ -1,0 +1,166 @@
+"""Data-subject requests: privacy staff register and follow them; a coachee asks for their own
+export or erasure and downloads the answers; the erasure preview."""
+
+import base64
+
+from werkzeug.wrappers import Response
+
+from gateway.errors import ApiError
+from gateway.http import api
+from gateway.request_input import load_body, load_query
+from gateway.routes.privacy_oversight import PrivacyOversightRoutes
+from gateway.routes.privacy_schemas import (
+    ErasurePreviewQuery,
+    ErasurePreviewSchema,
+    PasswordConfirmation,
+    PrivacyRequestPageSchema,
+    PrivacyRequestQuery,
+    PrivacyRequestRegistration,
+    PrivacyRequestSchema,
+    RectificationRequest,
+    RequestAcceptedSchema,
+)
+from services.contracts.accounts import COACHEE, PRIVACY
+from services.contracts.errors import Unauthenticated
+from services.contracts.privacy import EXPORT, INSPECTION
+
+WRONG_PASSWORD = "The password is wrong."
+STAFF_OR_SUBJECT = (PRIVACY, COACHEE)
+
+
+def file_response(answer: dict) -> Response:
+    return Response(
+        base64.b64decode(answer["content"]),
+        mimetype=answer["content_type"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{answer["filename"]}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+class PrivacyRoutes(PrivacyOversightRoutes):
+    @api(
+        "POST",
+        "/api/privacy/requests",
+        summary="Register a data-subject request for a coachee, named by login name",
+        request_schema=PrivacyRequestRegistration,
+        response_schema=PrivacyRequestSchema,
+        status=201,
+        tags=("privacy",),
+    )
+    def register_privacy_request(self, request):
+        caller = self.caller(request, roles=(PRIVACY,))
+        data = load_body(request, PrivacyRequestRegistration)
+        registered = self.privacy.register_request(data, caller.actor)
+        return 201, PrivacyRequestSchema().dump(registered)
+
+    @api(
+        "GET",
+        "/api/privacy/requests",
+        summary="Requests, open ones first with the overdue at the top",
+        query_schema=PrivacyRequestQuery,
+        response_schema=PrivacyRequestPageSchema,
+        tags=("privacy",),
+    )
+    def list_privacy_requests(self, request):
+        caller = self.caller(request, roles=(PRIVACY,))
+        filters = load_query(request, PrivacyRequestQuery)
+        return PrivacyRequestPageSchema().dump(self.privacy.list_requests(filters, caller.actor))
+
+    @api(
+        "GET",
+        "/api/privacy/requests/<uuid:request_id>",
+        summary="A request with every step of its saga (privacy staff, or the person)",
+        response_schema=PrivacyRequestSchema,
+        tags=("privacy",),
+    )
+    def privacy_request(self, request, request_id):
+        caller = self.caller(request, roles=STAFF_OR_SUBJECT)
+        found = self.privacy.get_request(str(request_id), caller.actor)
+        return PrivacyRequestSchema().dump(found)
+
+    @api(
+        "PATCH",
+        "/api/privacy/requests/<uuid:request_id>",
+        summary="Complete a rectification request by linking the change made",
+        request_schema=RectificationRequest,
+        response_schema=PrivacyRequestSchema,
+        tags=("privacy",),
+    )
+    def record_rectification(self, request, request_id):
+        caller = self.caller(request, roles=(PRIVACY,))
+        change = load_body(request, RectificationRequest)
+        updated = self.privacy.record_rectification(str(request_id), change, caller.actor)
+        return PrivacyRequestSchema().dump(updated)
+
+    @api(
+        "GET",
+        "/api/privacy/requests/<uuid:request_id>/export.zip",
+        summary="The export: one JSON file per service, the attachments and an HTML summary",
+        tags=("privacy",),
+    )
+    def export_zip(self, request, request_id):
+        caller = self.caller(request, roles=STAFF_OR_SUBJECT)
+        return file_response(self.privacy.fetch_result(str(request_id), EXPORT, caller.actor))
+
+    @api(
+        "GET",
+        "/api/privacy/requests/<uuid:request_id>/inspection.pdf",
+        summary="The written answer to an inspection request",
+        tags=("privacy",),
+    )
+    def inspection_pdf(self, request, request_id):
+        caller = self.caller(request, roles=STAFF_OR_SUBJECT)
+        return file_response(self.privacy.fetch_result(str(request_id), INSPECTION, caller.actor))
+
+    @api(
+        "GET",
+        "/api/privacy/erasure-preview",
+        summary="What erasing a coachee would remove, anonymise and retain, and why; changes "
+        "nothing",
+        query_schema=ErasurePreviewQuery,
+        response_schema=ErasurePreviewSchema,
+        tags=("privacy",),
+    )
+    def erasure_preview(self, request):
+        caller = self.caller(request, roles=(PRIVACY,))
+        username = load_query(request, ErasurePreviewQuery)["username"]
+        return ErasurePreviewSchema().dump(self.privacy.preview_erasure(username, caller.actor))
+
+    @api(
+        "POST",
+        "/api/me/export",
+        summary="Ask for an export of one's own data (the password re-entered)",
+        request_schema=PasswordConfirmation,
+        response_schema=RequestAcceptedSchema,
+        status=202,
+        tags=("me",),
+    )
+    def request_own_export(self, request):
+        caller = self.caller(request, roles=(COACHEE,))
+        password = load_body(request, PasswordConfirmation)["password"]
+        self._confirm_password(request, caller.account_id, password)
+        created = self.privacy.request_own_export(caller.account_id, caller.principal["username"])
+        return 202, RequestAcceptedSchema().dump({"request_id": created["id"]})
+
+    @api(
+        "POST",
+        "/api/me/erasure",
+        summary="Ask for one's own data to be erased (the password re-entered)",
+        request_schema=PasswordConfirmation,
+        response_schema=RequestAcceptedSchema,
+        status=202,
+        tags=("me",),
+    )
+    def request_own_erasure_by_post(self, request):
+        """The same as `DELETE /api/me`: accounts records the request, the privacy saga runs it."""
+        return self.request_own_erasure(request)
+
+    def _confirm_password(self, request, account_id: str, password: str) -> None:
+        try:
+            self.accounts.confirm_password(account_id, password, self.client_address(request))
+        except Unauthenticated:
+            raise ApiError(
+                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
+            ) from None

@@ -1,0 +1,113 @@
+"""The privacy service with accounts, billing, bookings and a stand-in media on the test broker.
+
+Every service reads the test's settable clock. A saga step that fails waits `STEP_RETRY_BASE`
+on that clock, so tests move the clock instead of waiting.
+"""
+
+from datetime import timedelta
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from services.accounts.service import AccountsService
+from services.billing.service import BillingService
+from services.bookings.service import BookingsService
+from services.infra.clock import Clock
+from services.privacy.service import PrivacyService
+from tests.bookings import conftest as bookings_fixtures
+from tests.bookings.conftest import booking_request, coachee_form
+from tests.conftest import wait_for
+from tests.privacy.stand_in_media import StandInMediaService
+
+clock = bookings_fixtures.clock
+admin = bookings_fixtures.admin
+catalogue = bookings_fixtures.catalogue
+subscribers = bookings_fixtures.subscribers
+
+STEP_RETRY_BASE = timedelta(seconds=60)
+PARTICIPANT_TIMEOUT_SECONDS = 1.5
+TUESDAY_9 = "2027-03-02T09:00:00+02:00"
+
+
+@pytest.fixture
+def privacy_config(service_config):
+    return dict(
+        service_config("privacy"),
+        PARTICIPANT_TIMEOUT_SECONDS=PARTICIPANT_TIMEOUT_SECONDS,
+        STEP_RETRY_BASE_SECONDS=STEP_RETRY_BASE.total_seconds(),
+        STEP_RETRY_MAX_SECONDS=600,
+    )
+
+
+@pytest.fixture
+def start(container_factory, service_config, privacy_config, clock):
+    """Starts a service class on the test's clock; `start(PrivacyService)` and so on."""
+
+    def start_service(service_cls, name: str | None = None):
+        name = name or service_cls.name
+        config = privacy_config if name == "privacy" else service_config(name)
+        container = container_factory(service_cls, config)
+        for dependency in container.dependencies:
+            if isinstance(dependency, Clock):
+                dependency.source = clock
+        container.start()
+        return container
+
+    return start_service
+
+
+@pytest.fixture
+def containers(start):
+    """What the bookings fixtures expect, plus the privacy service and the stand-in media."""
+    started = {cls.name: start(cls) for cls in (AccountsService, BillingService, BookingsService)}
+    started["media"] = start(StandInMediaService)
+    started["privacy"] = start(PrivacyService)
+    return started
+
+
+@pytest.fixture
+def rpc(containers, service_config):
+    with ClusterRpcProxy(service_config("privacy"), timeout=30) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def engines(service_databases):
+    """Engines on every service's database, for checks the services' RPCs cannot make."""
+    made = {name: create_engine(url, poolclass=NullPool) for name, url in service_databases.items()}
+    yield made
+    for engine in made.values():
+        engine.dispose()
+
+
+def booked_coachee(
+    rpc, catalogue, subscriber_id: str, message: str = "Haluan päivittää CV:ni.", **details
+) -> dict:
+    """A coachee with a booking on Tuesday at 9; `details` override the form's fields."""
+    form = {**coachee_form(subscriber_id), **details}
+    request = booking_request(catalogue, TUESDAY_9, form, message=message)
+    answer = rpc.bookings.create_booking(request)
+    return {
+        "account_id": answer["booking"]["coachee_id"],
+        "username": answer["username"],
+        "booking_id": answer["booking"]["id"],
+        "password": form["password"],
+    }
+
+
+def completed(rpc, request_id: str, seconds: float = 15) -> dict:
+    """The request once its saga has completed."""
+
+    def finished():
+        request = rpc.privacy.get_request(request_id, None)
+        return request if request["status"] == "completed" else None
+
+    return wait_for(finished, seconds=seconds)
+
+
+def step(request: dict, participant: str, action: str) -> dict:
+    return next(
+        s for s in request["steps"] if s["participant"] == participant and s["action"] == action
+    )
