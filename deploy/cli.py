@@ -28,12 +28,12 @@ def cmd_declare_queues(args) -> int:
     return 0
 
 
-def cluster_rpc(service: str):
+def cluster_rpc(service: str, timeout: float = 10):
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.infra.config import load_config
 
-    return ClusterRpcProxy(load_config(service), timeout=10)
+    return ClusterRpcProxy(load_config(service), timeout=timeout)
 
 
 def cmd_parked(args) -> int:
@@ -45,6 +45,23 @@ def cmd_parked(args) -> int:
         replayed = target.replay_parked_event(args.id)
         print("replayed" if replayed else "no such parked event")
         return 0 if replayed else 1
+
+
+def cmd_retention(args) -> int:
+    with cluster_rpc("privacy") as rpc:
+        if not args.preview:
+            print(json.dumps(rpc.privacy.run_retention(), indent=2))
+            return 0
+        items, cursor = [], None
+        while True:
+            page = rpc.privacy.retention_preview(None, 500, cursor)
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+    preview = {"created_before": page["created_before"], "items": items}
+    print(json.dumps(preview, indent=2, ensure_ascii=False))
+    return 0
 
 
 def cmd_create_admin(args) -> int:
@@ -65,6 +82,37 @@ def cmd_create_admin(args) -> int:
             return 1
     print(f"admin {account['username']} created")
     return 0
+
+
+REPORT_PUBLISH_TIMEOUT_SECONDS = 1800
+
+
+def cmd_report_publish(args) -> int:
+    from services.contracts.errors import Conflict
+
+    with cluster_rpc("billing", timeout=REPORT_PUBLISH_TIMEOUT_SECONDS) as rpc:
+        try:
+            result = rpc.billing.publish_reports(args.period)
+        except Conflict as exc:
+            print(f"not published: {exc.message}", file=sys.stderr)
+            return 1
+    for report in result["published"]:
+        print(f"published {report['period']} v{report['version']}: {report['subscriber_name']}")
+    print(
+        f"{result['period']}: {len(result['published'])} published now, "
+        f"{result['already_published']} published before"
+    )
+    return 0
+
+
+def period_argument(text: str) -> str:
+    from services.billing.periods import parse_period
+
+    try:
+        parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def cmd_run_local(args) -> int:
@@ -93,11 +141,27 @@ def build_parser() -> argparse.ArgumentParser:
     parked.add_argument("--limit", type=int, default=100)
     parked.set_defaults(run=cmd_parked)
 
+    retention = commands.add_parser(
+        "retention", help="erase coachees past their two calendar years now (the daily job)"
+    )
+    retention.add_argument(
+        "--preview", action="store_true", help="only list whom the run a month from now erases"
+    )
+    retention.set_defaults(run=cmd_retention)
+
     create_admin = commands.add_parser(
         "create-admin", help="create an administrator; the password is read from standard input"
     )
     create_admin.add_argument("username")
     create_admin.set_defaults(run=cmd_create_admin)
+
+    report = commands.add_parser("report", help="monthly billing reports")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    publish = report_commands.add_parser(
+        "publish", help="publish a month's billing reports now; published ones are left alone"
+    )
+    publish.add_argument("--period", required=True, type=period_argument, metavar="YYYY-MM")
+    publish.set_defaults(run=cmd_report_publish)
 
     run_local = commands.add_parser(
         "run-local", help="run the whole system on this machine (what `make run` calls)"

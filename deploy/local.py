@@ -110,6 +110,8 @@ def exit_on_sigterm(signum, frame) -> None:
 def run() -> int:
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     env = dict(os.environ, PSYCOPG_WAIT_FUNC="wait_select", PATH=f"{BIN}:{os.environ['PATH']}")
+    gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
+    env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
     accounts = load_config("accounts")
     media = load_config("media")
     bookings = load_config("bookings")
@@ -161,13 +163,11 @@ def run() -> int:
             processes.append(nameko_run(service, class_path, env))
         processes.append(nameko_run("gateway", GATEWAY_CLASS, env))
 
-        address = load_config("gateway")["WEB_SERVER_ADDRESS"]
-        url = f"http://{address}"
-        wait_until(lambda: healthz_ok(f"{url}/healthz"), 60, "the gateway's /healthz")
+        wait_until(lambda: healthz_ok(f"{gateway_url}/healthz"), 60, "the gateway's /healthz")
         admin_password = seed_demo_data(accounts)
         if admin_password:
             print(f"\ndemo admin: {DEMO_ADMIN} / {admin_password}  (shown once; change it)")
-        print(f"\nValmennuskalenteri is running at {url}  (Ctrl-C stops everything)\n")
+        print(f"\nValmennuskalenteri is running at {gateway_url}  (Ctrl-C stops everything)\n")
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         print("a process stopped; stopping everything")

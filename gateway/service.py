@@ -9,13 +9,22 @@ from gateway.routes.accounts import AccountRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.bookings import BookingRoutes
 from gateway.routes.health import HealthRoutes
+from gateway.routes.media import MediaRoutes
 from gateway.routes.meta import MetaRoutes
+from gateway.routes.privacy import PrivacyRoutes
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
 
 
 class GatewayService(
-    Authentication, AccountRoutes, BillingRoutes, BookingRoutes, HealthRoutes, MetaRoutes
+    Authentication,
+    AccountRoutes,
+    BillingRoutes,
+    BookingRoutes,
+    HealthRoutes,
+    MediaRoutes,
+    MetaRoutes,
+    PrivacyRoutes,
 ):
     name = "gateway"
 

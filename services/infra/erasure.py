@@ -30,9 +30,7 @@ def run_erasure(session, request_id: str, dry_run: bool, erase) -> dict:
             return asdict(erase(session))
         finally:
             savepoint.rollback()
-    session.execute(
-        select(func.pg_advisory_xact_lock(func.hashtext(f"erasure:{request_id}")))
-    )
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"erasure:{request_id}"))))
     earlier = session.execute(
         select(erasure_results.c.result).where(erasure_results.c.request_id == request_id)
     ).scalar()

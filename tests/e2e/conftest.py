@@ -6,6 +6,8 @@ import pytest
 
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
 from deploy.local import healthz_ok, nameko_run, stop_all
+from services.contracts.names import ALL_SERVICES
+from services.infra.migrations import upgrade
 from tests.conftest import free_port, rabbitmq_vhost, wait_for
 
 
@@ -17,7 +19,17 @@ def system_amqp_uri():
 
 
 @pytest.fixture(scope="session")
-def system_env(base_config, system_amqp_uri, service_databases, s3_config, smtp_config):
+def system_databases(database_url):
+    """The processes' own databases, so their timers never pick up the in-process tests' work."""
+    urls = {}
+    for service in ALL_SERVICES:
+        urls[service] = database_url(f"processes_{service}")
+        upgrade(service, urls[service])
+    return urls
+
+
+@pytest.fixture(scope="session")
+def system_env(base_config, system_amqp_uri, system_databases, s3_config, smtp_config):
     port = free_port()
     env = dict(
         os.environ,
@@ -31,7 +43,7 @@ def system_env(base_config, system_amqp_uri, service_databases, s3_config, smtp_
         **s3_config,
         **{name: str(value) for name, value in smtp_config.items()},
     )
-    for service, url in service_databases.items():
+    for service, url in system_databases.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
     return env
 

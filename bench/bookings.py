@@ -1,0 +1,315 @@
+"""`python -m bench.bookings` (issue 4): bookings per second and their latency through the gateway,
+beside the `@http` + one RPC floor measured in the same run, and the slot search's latency for 20
+coaches over 8 weeks.
+
+Set up through the admin API: one service that 20 coaches deliver, each working weekdays 08-16
+Helsinki time, and a subscriber whose roster lists the bench's member numbers, so bookings are
+confirmed at once (confirmation mail, `booking_confirmed` event) as most are. The times to book
+come from the slot search, per coach, keeping only slots a buffer apart: no two requests want
+the same coach at overlapping times, so a 409 means something else went wrong; they are counted.
+
+Measured with CLIENTS concurrent clients for LOAD_SECONDS each:
+- `GET /api/services`, one RPC behind `@http`: the floor, with the same clients;
+- `POST /api/bookings` by first-time coachees: the form with personal data and a password; the
+  booking registers the account, which hashes the password with argon2id;
+- `POST /api/bookings` by logged-in coachees: a bearer token and service data only;
+then `GET /api/slots` for any coach over 8 weeks, one request at a time, before and after the
+bookings. Prints figures only, on an isolated stack (`bench.stack`) removed at the end.
+"""
+
+import os
+import queue
+import sys
+import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from bench.stack import (
+    Client,
+    LoadRow,
+    Loop,
+    Reply,
+    Stack,
+    admin_headers,
+    bearer,
+    benchmark_main,
+    cpu_use,
+    isolated_stack,
+    log_in,
+    machine_description,
+    print_load_rows,
+    repeatedly,
+    run_concurrently,
+)
+from services.infra.config import load_config
+
+COACHES = 20
+WEEKS = 8
+CLIENTS = 8
+LOAD_SECONDS = 10
+SEARCH_SECONDS = 10
+ROSTER_SIZE = 1000
+PASSWORD = "kesäinen-aamu-2027"
+WEEKDAYS_8_TO_16 = [{"weekday": day, "starts": "08:00", "ends": "16:00"} for day in range(5)]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the admin made; bookings and searches start on `first_day`, clear of the minimum
+    notice."""
+
+    service_id: str
+    specification_id: str
+    subscriber_id: str
+    coach_ids: list[str]
+    first_day: date
+
+    def slot_query(self, days: int, coach_id: str | None = None) -> dict[str, str]:
+        last_day = self.first_day + timedelta(days=days - 1)
+        query = {"service_id": self.service_id, "from": str(self.first_day), "to": str(last_day)}
+        return query if coach_id is None else {**query, "coach_id": coach_id}
+
+
+def member_number(n: int) -> str:
+    return f"B-{n % ROSTER_SIZE:05}"
+
+
+def create_service(admin: Client) -> dict:
+    return admin.expect(
+        201,
+        "POST",
+        "/api/services",
+        json_body={
+            "name": "Uraohjaus",
+            "duration_minutes": 60,
+            "specifications": ["Työnhaku ja CV"],
+            "delivery_methods": ["video", "phone", "on_site"],
+        },
+    )
+
+
+def create_coaches(admin: Client, service_id: str) -> list[str]:
+    """COACHES coaches of the service, each a staff account working weekdays 08-16."""
+    coach_ids = []
+    for n in range(COACHES):
+        staff = admin.expect(
+            201,
+            "POST",
+            "/api/staff",
+            json_body={
+                "username": f"bench.coach{n:02}",
+                "role": "coach",
+                "name": "Bench Coach",
+                "email": f"bench.coach{n:02}@example.fi",
+            },
+        )
+        coach = admin.expect(
+            201,
+            "POST",
+            "/api/coaches",
+            json_body={
+                "account_id": staff["account"]["id"],
+                "name": "Bench Coach",
+                "service_ids": [service_id],
+            },
+        )
+        admin.expect(
+            200, "PUT", f"/api/coaches/{coach['id']}/hours", json_body={"hours": WEEKDAYS_8_TO_16}
+        )
+        coach_ids.append(coach["id"])
+    return coach_ids
+
+
+def create_subscriber(admin: Client) -> str:
+    """A subscriber that decides eligibility by a roster listing every member number used."""
+    subscriber = admin.expect(
+        201,
+        "POST",
+        "/api/subscribers",
+        json_body={
+            "name": "Bench-liitto",
+            "business_id": "0112038-9",
+            "billing_contact_emails": ["laskutus@example.fi"],
+            "member_number_in_report": True,
+            "eligibility_method": "roster",
+        },
+    )
+    roster = "jäsennumero\n" + "".join(f"{member_number(n)}\n" for n in range(ROSTER_SIZE))
+    admin.expect(
+        200,
+        "PUT",
+        f"/api/subscribers/{subscriber['id']}/roster",
+        data=roster.encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    return subscriber["id"]
+
+
+def apart(slots: list[dict], buffer: timedelta) -> list[dict]:
+    """One coach's slots that can all be booked: each starts after the last kept ends, plus the
+    buffer the service keeps between sessions."""
+    kept: list[dict] = []
+    for slot in sorted(slots, key=lambda slot: slot["starts_at"]):
+        starts_at = datetime.fromisoformat(slot["starts_at"])
+        if not kept or starts_at >= datetime.fromisoformat(kept[-1]["ends_at"]) + buffer:
+            kept.append(slot)
+    return kept
+
+
+def bookable_slots(client: Client, setup: Setup) -> queue.Queue:
+    """Slots that never collide, taking each coach in turn, as clients will take them."""
+    rules = load_config("bookings")
+    buffer = timedelta(minutes=int(rules["BOOKING_BUFFER_MINUTES"]))
+    per_coach = []
+    for coach_id in setup.coach_ids:
+        query = setup.slot_query(int(rules["SLOT_SEARCH_MAX_DAYS"]), coach_id)
+        found = client.expect(200, "GET", "/api/slots", params=query)["items"]
+        per_coach.append(apart(found, buffer))
+    slots: queue.Queue = queue.Queue()
+    for round_of_coaches in zip(*per_coach, strict=False):
+        for slot in round_of_coaches:
+            slots.put(slot)
+    return slots
+
+
+def set_up(stack: Stack) -> Setup:
+    with Client(stack.url, admin_headers(stack)) as admin:
+        service = create_service(admin)
+        return Setup(
+            service_id=service["id"],
+            specification_id=service["specifications"][0]["id"],
+            subscriber_id=create_subscriber(admin),
+            coach_ids=create_coaches(admin, service["id"]),
+            first_day=date.today() + timedelta(days=2),
+        )
+
+
+def service_data(setup: Setup, slot: dict) -> dict:
+    return {
+        "service_id": setup.service_id,
+        "specification_id": setup.specification_id,
+        "delivery_method": "video",
+        "starts_at": slot["starts_at"],
+        "coach_id": slot["coach_id"],
+        "message": "Haluan päivittää CV:ni.",
+    }
+
+
+def first_time_form(setup: Setup, slot: dict) -> dict:
+    n = uuid.uuid4().int
+    return {
+        **service_data(setup, slot),
+        "coachee": {
+            "name": "Maija Meikäläinen",
+            "email": f"maija.{n % 10**12}@example.fi",
+            "phone": "040 123 4567",
+            "subscriber_id": setup.subscriber_id,
+            "member_number": member_number(n),
+            "password": PASSWORD,
+        },
+    }
+
+
+def booking(client: Client, slots: queue.Queue, form: Callable[[dict], dict]) -> Loop:
+    """A client booking the next free slot with `form(slot)`, until the slots run out."""
+
+    def book() -> Reply | None:
+        try:
+            slot = slots.get_nowait()
+        except queue.Empty:
+            return None
+        key = {"Idempotency-Key": str(uuid.uuid4())}
+        return client.request("POST", "/api/bookings", json_body=form(slot), headers=key)
+
+    return repeatedly(book)
+
+
+def requesting(client: Client, path: str) -> Loop:
+    return repeatedly(partial(client.request, "GET", path))
+
+
+def load_row(
+    stack: Stack, measurement: str, loops: list[Loop], seconds: float, ok_status: int = 200
+) -> LoadRow:
+    with cpu_use(stack) as cpu:
+        elapsed, results = run_concurrently(loops, seconds)
+    replies = [reply for replies in results for reply in replies]
+    return LoadRow(measurement, replies, elapsed, ok_status, cpu)
+
+
+def slot_search(stack: Stack, client: Client, setup: Setup, calendars: str) -> LoadRow:
+    """Searches one after another: the latency of one search, not the service's throughput.
+    The answer lists every start time with the coaches free then, so its size is shown."""
+    query = setup.slot_query(WEEKS * 7)
+    search = repeatedly(partial(client.request, "GET", "/api/slots", params=query))
+    row = load_row(stack, f"GET /api/slots, {WEEKS} weeks, {calendars}", [search], SEARCH_SECONDS)
+    answers = [reply for reply in row.replies if reply.status == 200]
+    if not answers:
+        return row
+    answer = f"{len(answers[-1].body['items'])} slots in {answers[-1].size / 1000:.0f} kB"
+    return replace(row, measurement=f"{row.measurement} ({answer})")
+
+
+def created(*rows: LoadRow) -> list[Reply]:
+    return [reply for row in rows for reply in row.replies if reply.status == 201]
+
+
+def measure(stack: Stack) -> tuple[list[LoadRow], int]:
+    """The rows, and how many slots were prepared for booking."""
+    setup = set_up(stack)
+    with ExitStack() as opened:
+        clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
+        slots = bookable_slots(clients[0], setup)
+        prepared = slots.qsize()
+        print(f"measuring: slot search, floor, bookings ({prepared} slots prepared), slot search")
+        before = slot_search(stack, clients[0], setup, "no bookings")
+        floor = load_row(
+            stack,
+            f"GET /api/services (floor), {CLIENTS} clients",
+            [requesting(client, "/api/services") for client in clients],
+            LOAD_SECONDS,
+        )
+        first_time = load_row(
+            stack,
+            f"POST /api/bookings, first-time, {CLIENTS} clients",
+            [booking(client, slots, partial(first_time_form, setup)) for client in clients],
+            LOAD_SECONDS,
+            201,
+        )
+        usernames = [reply.body["username"] for reply in created(first_time)][:CLIENTS]
+        if not usernames:
+            raise SystemExit(f"no first-time booking succeeded: {first_time.statuses()}")
+        coachees = [
+            opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
+            for name in usernames
+        ]
+        logged_in = load_row(
+            stack,
+            f"POST /api/bookings, logged in, {len(coachees)} clients",
+            [booking(client, slots, partial(service_data, setup)) for client in coachees],
+            LOAD_SECONDS,
+            201,
+        )
+        booked = len(created(first_time, logged_in))
+        after = slot_search(stack, clients[0], setup, f"{booked} booked")
+    return [before, floor, first_time, logged_in, after], prepared
+
+
+def run() -> None:
+    load_before = os.getloadavg()[0]
+    with isolated_stack() as stack:
+        rows, prepared = measure(stack)
+    print()
+    print(machine_description("Valmennuskalenteri bookings", load_before))
+    print(
+        f"{COACHES} coaches working weekdays 08-16, any of them for the slot search; "
+        f"{prepared} non-colliding slots prepared for booking"
+    )
+    print_load_rows(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(benchmark_main(run))
