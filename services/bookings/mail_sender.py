@@ -1,16 +1,14 @@
 """Sending the mails bookings queue, and queueing the reminders.
 
-A due job is claimed with SKIP LOCKED in a short transaction that counts the attempt and moves
-its next try out by the retry delay; the transaction commits before accounts or the SMTP server
-are asked anything, so no lock is held while they answer and a job whose sender dies is tried
-again later. A failed send keeps its error; after the last attempt the job stays unsent with
-that error for an operator to see. A job whose booking has changed since is closed unsent.
+Jobs are claimed, closed and failed through `services.infra.mail_queue`; the claim commits
+before accounts or the SMTP server are asked anything. A job whose booking has changed since is
+closed unsent.
 """
 
 import logging
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 
 from services.bookings.mail import BookingMail, compose
@@ -25,43 +23,10 @@ from services.bookings.notifications import CANCELLATION, REMINDER, queue_mail
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, CONFIRMED
 from services.contracts.errors import NotFound
-from services.infra.mailer import MailNotSent, RetryPolicy, SmtpMailer
+from services.infra import mail_queue
+from services.infra.mailer import SmtpMailer
 
 log = logging.getLogger(__name__)
-
-ERROR_MAX_LENGTH = 500
-
-
-def claim_next_job(session, now: datetime, retry: RetryPolicy) -> RowMapping | None:
-    """Lock a due job, count this attempt and set when the next one may start."""
-    due = (
-        session.execute(
-            select(mail_jobs.c.id, mail_jobs.c.attempts)
-            .where(
-                mail_jobs.c.sent_at.is_(None),
-                mail_jobs.c.next_attempt_at <= now,
-                mail_jobs.c.attempts < retry.max_attempts,
-            )
-            .order_by(mail_jobs.c.next_attempt_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        .mappings()
-        .first()
-    )
-    if due is None:
-        return None
-    attempts = due["attempts"] + 1
-    return (
-        session.execute(
-            update(mail_jobs)
-            .where(mail_jobs.c.id == due["id"])
-            .values(attempts=attempts, next_attempt_at=now + retry.delay_after(attempts))
-            .returning(mail_jobs)
-        )
-        .mappings()
-        .one()
-    )
 
 
 def booking_with_names(session, booking_id) -> RowMapping:
@@ -78,21 +43,6 @@ def booking_with_names(session, booking_id) -> RowMapping:
         .where(bookings.c.id == booking_id)
     )
     return session.execute(query).mappings().one()
-
-
-def close_job(session, job_id, now: datetime, note: str | None = None) -> None:
-    """Done with the job: sent, or (with a note saying why) not to be sent at all."""
-    session.execute(
-        update(mail_jobs).where(mail_jobs.c.id == job_id).values(sent_at=now, last_error=note)
-    )
-
-
-def record_failure(session, job: RowMapping, error: str) -> None:
-    session.execute(
-        update(mail_jobs)
-        .where(mail_jobs.c.id == job["id"])
-        .values(last_error=error[:ERROR_MAX_LENGTH])
-    )
 
 
 def reason_not_to_send(job, booking, now: datetime) -> str | None:
@@ -133,50 +83,31 @@ def booking_mail(job, booking, recipient: dict) -> BookingMail:
     )
 
 
-def failure_text(exc: Exception) -> str:
-    """MailNotSent says why without addresses; of anything else only the type is kept."""
-    return str(exc) if isinstance(exc, MailNotSent) else type(exc).__name__
-
-
-def note_failure(session, job, exc: Exception, retry: RetryPolicy) -> None:
-    error = failure_text(exc)
-    record_failure(session, job, error)
-    gave_up = job["attempts"] >= retry.max_attempts
-    log.log(
-        logging.ERROR if gave_up else logging.WARNING,
-        "%s mail job %s failed on attempt %d%s: %s",
-        job["kind"],
-        job["id"],
-        job["attempts"],
-        "; giving up" if gave_up else "",
-        error,
-        exc_info=not isinstance(exc, MailNotSent),
-    )
-
-
 def send_job(work: Work, mailer: SmtpMailer, job, booking) -> bool:
     """Send one claimed job's mail; True when it went out."""
     reason = reason_not_to_send(job, booking, work.now)
     if reason is not None:
-        close_job(work.db, job["id"], work.now, f"not sent: {reason}")
+        mail_queue.close(work.db, mail_jobs, job["id"], work.now, f"not sent: {reason}")
         return False
     try:
         recipient = work.accounts.get_account(str(booking["coachee_id"]), None)
         mailer.send(compose(booking_mail(job, booking, recipient), mailer.sender, work.now))
     except NotFound:
-        close_job(work.db, job["id"], work.now, "not sent: the coachee's account is gone")
+        gone = "not sent: the coachee's account is gone"
+        mail_queue.close(work.db, mail_jobs, job["id"], work.now, gone)
         return False
     except Exception as exc:
-        note_failure(work.db, job, exc, mailer.retry)
+        what = f"{job['kind']} mail job"
+        mail_queue.note_failure(work.db, mail_jobs, job, exc, mailer.retry, what)
         return False
-    close_job(work.db, job["id"], work.now)
+    mail_queue.close(work.db, mail_jobs, job["id"], work.now)
     return True
 
 
 def send_due_mails(work: Work, mailer: SmtpMailer) -> int:
     """Send every mail job due at `work.now`, one job per transaction; returns how many went."""
     sent = 0
-    while (job := claim_next_job(work.db, work.now, mailer.retry)) is not None:
+    while (job := mail_queue.claim_next(work.db, mail_jobs, work.now, mailer.retry)) is not None:
         booking = booking_with_names(work.db, job["booking_id"])
         work.db.commit()
         sent += send_job(work, mailer, job, booking)
