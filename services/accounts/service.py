@@ -11,7 +11,6 @@ from services.accounts.settings import Settings
 from services.accounts.work import Work
 from services.contracts.accounts import (
     AccountChanges,
-    Actor,
     CoacheeRegistration,
     CreatedBefore,
     Credentials,
@@ -23,23 +22,9 @@ from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS
 from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
-from services.infra.validation import load
+from services.infra.validation import actor_of, load, page_size
 
-MAX_PAGE = 200
 USERNAME_IS_FIXED = "The username cannot be changed."
-
-
-def actor_of(actor: dict | None) -> dict | None:
-    return (
-        None if actor is None else {**load(Actor(), actor), "account_id": str(actor["account_id"])}
-    )
-
-
-def page_size(limit) -> int:
-    try:
-        return max(1, min(int(limit), MAX_PAGE))
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput("Not a number.", {"limit": ["Not a number."]}) from exc
 
 
 class AccountsService(ServiceBase):

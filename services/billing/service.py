@@ -37,18 +37,10 @@ from services.infra.events import handle_event
 from services.infra.mailer import Mailer
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
-from services.infra.validation import load
+from services.infra.validation import load, page_size
 
-MAX_PAGE = 200
 PUBLISH_CHECK_SECONDS = 300
 MAIL_SEND_SECONDS = 10
-
-
-def page_size(limit) -> int:
-    try:
-        return max(1, min(int(limit), MAX_PAGE))
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput("Not a number.", {"limit": ["Not a number."]}) from exc
 
 
 class BillingService(ServiceBase):

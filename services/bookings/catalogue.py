@@ -77,10 +77,10 @@ def create_coach(work: Work, data: dict, actor: dict) -> dict:
 
 
 def coach_by_id(work: Work, coach_id) -> dict:
-    for coach in repo.list_coaches(work.db):
-        if str(coach["id"]) == str(coach_id):
-            return coach_view(coach)
-    raise NotFound("No such coach.")
+    found = repo.list_coaches(work.db, coach_id)
+    if not found:
+        raise NotFound("No such coach.")
+    return coach_view(found[0])
 
 
 def update_coach(work: Work, coach_id, changes: dict, actor: dict) -> dict:

@@ -97,11 +97,15 @@ def coach_by_account(session, account_id) -> RowMapping | None:
     return session.execute(query).mappings().first()
 
 
-def list_coaches(session) -> list[dict]:
-    rows = [
-        dict(row) for row in session.execute(select(coaches).order_by(coaches.c.name)).mappings()
-    ]
-    links = session.execute(select(coach_services)).mappings()
+def list_coaches(session, coach_id=None) -> list[dict]:
+    """Coaches with the ids of the services each delivers; only one when `coach_id` is given."""
+    query = select(coaches).order_by(coaches.c.name)
+    link_query = select(coach_services)
+    if coach_id is not None:
+        query = query.where(coaches.c.id == coach_id)
+        link_query = link_query.where(coach_services.c.coach_id == coach_id)
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    links = session.execute(link_query).mappings()
     by_coach: dict = {}
     for link in links:
         by_coach.setdefault(link["coach_id"], []).append(link["service_id"])

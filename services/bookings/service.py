@@ -21,7 +21,6 @@ from services.bookings.access import visible_booking
 from services.bookings.settings import Rules
 from services.bookings.views import bookings_view
 from services.bookings.work import Work
-from services.contracts.accounts import Actor
 from services.contracts.bookings import (
     AvailabilityChangeInput,
     BookingFilter,
@@ -38,24 +37,11 @@ from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
 from services.infra.erasure import run_erasure
 from services.infra.mailer import Mailer
 from services.infra.service_base import ServiceBase
-from services.infra.validation import load
+from services.infra.validation import actor_of, load, required_actor
 
 HOLD_EXPIRY_SECONDS = 60
 MAIL_SEND_SECONDS = 5
 REMINDER_QUEUE_SECONDS = 60
-
-
-def actor_of(actor: dict | None) -> dict | None:
-    if actor is None:
-        return None
-    return {**load(Actor(), actor), "account_id": str(actor["account_id"])}
-
-
-def required_actor(actor: dict | None) -> dict:
-    loaded = actor_of(actor)
-    if loaded is None:
-        raise InvalidInput("Who asks is needed.", {"actor": ["Required."]})
-    return loaded
 
 
 class BookingsService(ServiceBase):

@@ -1,7 +1,11 @@
-"""Loading RPC arguments with marshmallow; problems become `InvalidInput` naming each field."""
+"""Loading RPC arguments with marshmallow; problems become `InvalidInput` naming each field.
+
+Also the arguments every service takes alike: who asks (`actor`) and a page size.
+"""
 
 from marshmallow import Schema, ValidationError
 
+from services.contracts.accounts import Actor
 from services.contracts.errors import InvalidInput
 
 
@@ -12,3 +16,28 @@ def load(schema: Schema, data, **kwargs) -> dict:
         return schema.load(data, **kwargs)
     except ValidationError as exc:
         raise InvalidInput("Some fields are not valid.", exc.messages) from exc
+
+
+MAX_PAGE = 200
+
+
+def actor_of(actor: dict | None) -> dict | None:
+    """The `{"account_id", "role"}` the gateway passes along, checked; None for a service."""
+    if actor is None:
+        return None
+    loaded = load(Actor(), actor)
+    return {**loaded, "account_id": str(loaded["account_id"])}
+
+
+def required_actor(actor: dict | None) -> dict:
+    loaded = actor_of(actor)
+    if loaded is None:
+        raise InvalidInput("Who asks is needed.", {"actor": ["Required."]})
+    return loaded
+
+
+def page_size(limit) -> int:
+    try:
+        return max(1, min(int(limit), MAX_PAGE))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("Not a number.", {"limit": ["Not a number."]}) from exc

@@ -8,19 +8,11 @@ privacy staff read attachments to answer data-subject requests.
 import uuid
 from datetime import datetime
 
-from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY, Actor
+from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY
 from services.contracts.bookings import ACTIVE_STATUSES, TooLate
-from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.infra.validation import load
+from services.contracts.errors import Conflict, Forbidden, NotFound
 from services.media import repository as repo
 from services.media.work import Work
-
-
-def actor_of(raw) -> dict:
-    if raw is None:
-        raise InvalidInput("Who asks is needed.", {"actor": ["Required."]})
-    loaded = load(Actor(), raw)
-    return {**loaded, "account_id": str(loaded["account_id"])}
 
 
 def parsed_id(value) -> uuid.UUID | None:

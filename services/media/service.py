@@ -12,8 +12,8 @@ from services.contracts.names import BOOKINGS, MEDIA
 from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
 from services.infra.validation import load
+from services.infra.validation import required_actor as actor_of
 from services.media import attachments, personal_data
-from services.media.access import actor_of
 from services.media.cleaner import Cleaner
 from services.media.settings import Settings
 from services.media.storage import MediaStorage

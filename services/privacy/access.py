@@ -6,18 +6,11 @@ command, another service).
 
 import uuid
 
-from services.contracts.accounts import ADMIN, PRIVACY, Actor
+from services.contracts.accounts import ADMIN, PRIVACY
 from services.contracts.errors import Forbidden, NotFound
-from services.infra.validation import load
 from services.privacy import repository as repo
 
 STAFF_ONLY = "Only privacy staff may do this."
-
-
-def actor_of(actor: dict | None) -> dict | None:
-    return (
-        None if actor is None else {**load(Actor(), actor), "account_id": str(actor["account_id"])}
-    )
 
 
 def parsed_id(value, what: str) -> uuid.UUID:

@@ -21,7 +21,7 @@ from services.infra.erasure import run_erasure
 from services.infra.events import handle_event
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
-from services.infra.validation import load
+from services.infra.validation import actor_of, load
 from services.privacy import (
     audit,
     breaches,
@@ -34,7 +34,7 @@ from services.privacy import (
     retention_run,
     saga,
 )
-from services.privacy.access import actor_of, parsed_id, require_privacy_staff
+from services.privacy.access import parsed_id, require_privacy_staff
 from services.privacy.participants import Participants
 from services.privacy.settings import Settings
 from services.privacy.work import Work
