@@ -32,6 +32,8 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from nameko.extensions import Entrypoint
+from nameko.testing.utils import get_extension
 
 from services.contracts.names import ALL_SERVICES
 from services.infra.config import ROOT
@@ -67,6 +69,28 @@ def wait_for(check, seconds: float = 10.0, interval: float = 0.05):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {seconds} s")
         eventlet.sleep(interval)
+
+
+def run_now(container, method_name: str, *args):
+    """Run one worker of the entrypoint `method_name` now and return its result.
+
+    Unlike nameko's `entrypoint_hook`, which returns when *any* worker of the method finishes,
+    this waits for its own worker, so it stays right while the method's timer fires or while
+    several calls run at once on one container.
+    """
+    entrypoint = get_extension(container, Entrypoint, method_name=method_name)
+    done = eventlet.event.Event()
+
+    def handle_result(worker_ctx, result, exc_info):
+        if exc_info is None:
+            done.send(result)
+        else:
+            done.send_exception(exc_info[1])
+        return result, exc_info
+
+    container.spawn_worker(entrypoint, args, {}, handle_result=handle_result)
+    with eventlet.Timeout(30):
+        return done.wait()
 
 
 @contextmanager

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from nameko.testing.services import entrypoint_hook
 
 from services.contracts.bookings import NotEligible, SlotTaken, TooLate
 from services.contracts.errors import InvalidInput, NotFound
 from tests.bookings.conftest import booking_request, coachee_form, unique
+from tests.conftest import run_now
 
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
 TUESDAY_10 = "2027-03-02T10:00:00+02:00"
@@ -107,8 +107,7 @@ def test_an_undecided_hold_expires_and_frees_the_slot(
     )["booking"]
     clock.advance(timedelta(hours=73))
 
-    with entrypoint_hook(containers["bookings"], "release_expired_holds") as release:
-        release()
+    run_now(containers["bookings"], "release_expired_holds")
 
     again = rpc.bookings.create_booking(
         booking_request(

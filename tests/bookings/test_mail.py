@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -31,7 +30,7 @@ from services.contracts.names import ACCOUNTS
 from services.infra.mailer import RetryPolicy, SmtpMailer, retry_policy_from, smtp_settings_from
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.bookings.strict_ical import Component, instant, parse_calendar, unescaped
-from tests.conftest import free_port, wait_for
+from tests.conftest import free_port, run_now, wait_for
 
 SENDER = "Valmennuskalenteri <noreply@valmennus.example>"
 NOW = datetime(2027, 6, 1, 6, 0, tzinfo=UTC)
@@ -526,12 +525,10 @@ def test_the_service_mails_a_booking_and_its_cancellation(
     )
     booking_id = answer["booking"]["id"]
 
-    with entrypoint_hook(containers["bookings"], "send_mails") as send_mails:
-        send_mails()
+    run_now(containers["bookings"], "send_mails")
     [confirmation] = wait_for(lambda: smtp_sink.received(to=form["email"]))
     rpc.bookings.cancel_booking(booking_id, catalogue["coach"]["actor"])
-    with entrypoint_hook(containers["bookings"], "send_mails") as send_mails:
-        send_mails()
+    run_now(containers["bookings"], "send_mails")
     wait_for(lambda: len(smtp_sink.received(to=form["email"])) == 2)
     cancellation = smtp_sink.received(to=form["email"])[1]
 

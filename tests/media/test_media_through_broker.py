@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from nameko.testing.services import entrypoint_hook
 
 from services.contracts.bookings import TooLate
 from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,6 +16,7 @@ from services.media import cleaner
 from services.media.attachments import QUARANTINE_PREFIX
 from services.media.cleaning import clean_upload
 from tests.bookings.conftest import add_coach
+from tests.conftest import run_now
 from tests.media import samples
 from tests.media.readers import ORIENTATION, exif_tags
 from tests.media.test_hostile_files import png_header_only
@@ -291,8 +291,7 @@ def test_uploads_left_in_quarantine_are_purged(containers, rpc, store, booking):
     slot = rpc.media.prepare_upload(booking["id"], booking["coachee"])
     store.put(slot["quarantine_key"], samples.png_with_metadata(), "application/octet-stream")
 
-    with entrypoint_hook(containers["media"], "purge_stale_uploads") as purge:
-        purge()
+    run_now(containers["media"], "purge_stale_uploads")
 
     assert versions_of(store, slot["quarantine_key"]) == []
 

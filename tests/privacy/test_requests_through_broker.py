@@ -7,12 +7,12 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.contracts.privacy import ResultExpired, ResultNotReady
 from services.infra.clock import HELSINKI
 from services.infra.storage import make_s3_client
+from tests.conftest import run_now
 from tests.privacy.conftest import booked_coachee, completed, step
 from tests.privacy.test_erasure_through_broker import add_note, put_attachment
 
@@ -66,8 +66,7 @@ def test_export_can_be_downloaded_for_seven_days_by_its_subject_then_it_is_delet
         rpc.privacy.fetch_result(request["id"], "export", stranger)
 
     clock.advance(timedelta(days=7))
-    with entrypoint_hook(containers["privacy"], "delete_expired_answers") as delete_expired:
-        assert delete_expired() >= 1
+    assert run_now(containers["privacy"], "delete_expired_answers") >= 1
 
     with pytest.raises(ResultExpired):
         rpc.privacy.fetch_result(request["id"], "export", None)

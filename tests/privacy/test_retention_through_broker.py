@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy import select
 
 from services.bookings.service import BookingsService
@@ -16,7 +15,7 @@ from services.infra.clock import HELSINKI
 from services.privacy.models import subject_requests
 from services.privacy.service import PrivacyService
 from tests.bookings.conftest import coachee_form
-from tests.conftest import wait_for
+from tests.conftest import run_now, wait_for
 from tests.deploy.test_cli import VALMENNUS
 from tests.privacy.conftest import STEP_RETRY_BASE, completed
 
@@ -39,8 +38,7 @@ def retention_request(engine, account_id: str) -> dict | None:
 
 
 def run_daily_job(containers) -> dict:
-    with entrypoint_hook(containers["privacy"], "apply_retention") as apply_retention:
-        return apply_retention()
+    return run_now(containers["privacy"], "apply_retention")
 
 
 def helsinki(*parts) -> datetime:

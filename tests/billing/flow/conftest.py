@@ -3,7 +3,6 @@ and what the report tests watch: the published events and billing's subscribers.
 
 import pytest
 from nameko.events import event_handler
-from nameko.testing.services import entrypoint_hook
 
 from services.contracts.billing import MONTHLY_REPORT_PUBLISHED
 from services.contracts.names import BILLING
@@ -26,12 +25,6 @@ def published_events(container_factory, base_config) -> list[dict]:
     PUBLISHED_EVENTS.clear()
     container_factory(ReportEventSink, base_config).start()
     return PUBLISHED_EVENTS
-
-
-def run_job(container, method_name: str) -> None:
-    """Run a timer's job now, as the timer would."""
-    with entrypoint_hook(container, method_name) as job:
-        job()
 
 
 def subscriber_data(method: str, contact: str, **changes) -> dict:
