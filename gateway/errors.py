@@ -41,6 +41,9 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
+CLIENT_ERRORS = (ApiError, ValidationError, DomainError, HTTPException)
+"""What a caller got wrong: nameko logs these as expected (a warning), not as a failure."""
+
 DOMAIN_STATUS = (
     (Unauthenticated, 401),
     (Forbidden, 403),

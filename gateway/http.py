@@ -13,7 +13,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from gateway.errors import ApiError, describe
+from gateway.errors import CLIENT_ERRORS, ApiError, describe
 from services.contracts.errors import Throttled
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -106,6 +106,7 @@ class ApiRoute(HttpRequestHandler):
         tags: tuple = (),
         **kwargs,
     ):
+        kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
         super().__init__(method, url, **kwargs)
         self.summary = summary
         self.request_schema = request_schema
