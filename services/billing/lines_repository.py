@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -139,10 +139,49 @@ def lines_of_coachee(session, coachee_id, limit: int, offset: int) -> list[RowMa
     return session.execute(query).mappings().all()
 
 
-def coachee_line_summary(session, coachee_id) -> tuple[int, datetime | None]:
-    """How many lines are about the person, and when the latest session was."""
-    query = select(func.count(), func.max(billable_lines.c.starts_at)).where(
+def coachee_line_summary(session, coachee_id) -> tuple[int, date | None]:
+    """How many lines are about the person, and the latest period that billed one."""
+    query = select(func.count(), func.max(billable_lines.c.period)).where(
         billable_lines.c.coachee_id == coachee_id
     )
     count, latest = session.execute(query).one()
     return count, latest
+
+
+def expired_periods(session, cutoff: date) -> list[RowMapping]:
+    """Report periods before `cutoff`, newest first: a correction is deleted before the charge
+    it reverses when both have expired."""
+    query = (
+        select(report_periods.c.subscriber_id, report_periods.c.period)
+        .where(report_periods.c.period < cutoff)
+        .order_by(report_periods.c.period.desc(), report_periods.c.subscriber_id)
+    )
+    return session.execute(query).mappings().all()
+
+
+def delete_period_lines(session, subscriber_id, period: date, cutoff: date) -> int:
+    """Delete the lines billed in the period, except charges reversed by a line still kept."""
+    reversed_by_kept = exists().where(
+        reversals.c.reverses_line_id == billable_lines.c.id, reversals.c.period >= cutoff
+    )
+    deleted = session.execute(
+        delete(billable_lines).where(
+            billable_lines.c.subscriber_id == subscriber_id,
+            billable_lines.c.period == period,
+            ~reversed_by_kept,
+        )
+    )
+    return deleted.rowcount
+
+
+def delete_period_if_empty(session, subscriber_id, period: date) -> None:
+    has_lines = exists().where(
+        billable_lines.c.subscriber_id == subscriber_id, billable_lines.c.period == period
+    )
+    session.execute(
+        delete(report_periods).where(
+            report_periods.c.subscriber_id == subscriber_id,
+            report_periods.c.period == period,
+            ~has_lines,
+        )
+    )

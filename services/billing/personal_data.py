@@ -11,15 +11,14 @@ subscriber's list, not to anyone's use of the service.
 """
 
 import uuid
-from datetime import datetime
+from datetime import date
 
 from services.billing import lines_repository as repo
 from services.billing.periods import period_label
-from services.infra.clock import HELSINKI
+from services.billing.voucher_retention import kept_until_year
 from services.infra.erasure import ErasureResult
 
 EXPORT_PAGE_SIZE = 500
-VOUCHER_YEARS = 6
 ROSTER_REASON = (
     "Member rosters hold only keyed hashes of member numbers supplied by subscribers; they are "
     "the subscriber's list, cannot be tied to a person and say nothing about the person's use "
@@ -27,14 +26,15 @@ ROSTER_REASON = (
 )
 
 
-def lines_reason(count: int, latest_session: datetime) -> str:
-    keep_until = latest_session.astimezone(HELSINKI).year + VOUCHER_YEARS
+def lines_reason(count: int, latest_period: date) -> str:
+    keep_until = kept_until_year(latest_period)
     return (
         f"{count} billing lines about the person's sessions are kept: they are accounting "
         "vouchers of the monthly reports billed to the subscriber, and the Finnish Accounting "
         "Act (kirjanpitolaki 1336/1997, 2:10 §) requires vouchers to be kept for six years from "
         f"the end of the year in which the accounting period ended, here until the end of "
-        f"{keep_until}. They are used for nothing else and hold no contact details."
+        f"{keep_until}, and then deleted. They are used for nothing else and hold no contact "
+        "details."
     )
 
 
@@ -81,9 +81,9 @@ def export_personal_data(db, subject_id, page: int) -> dict:
 def erase_personal_data(db, subject_id) -> ErasureResult:
     """Nothing is erased: lines are retained vouchers, rosters are not the person's."""
     subject = subject_uuid(subject_id)
-    count, latest_session = (0, None) if subject is None else repo.coachee_line_summary(db, subject)
+    count, latest_period = (0, None) if subject is None else repo.coachee_line_summary(db, subject)
     if not count:
         return ErasureResult(messages=[ROSTER_REASON])
     return ErasureResult(
-        items_retained=count, messages=[lines_reason(count, latest_session), ROSTER_REASON]
+        items_retained=count, messages=[lines_reason(count, latest_period), ROSTER_REASON]
     )

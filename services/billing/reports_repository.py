@@ -7,10 +7,10 @@ together they are nothing to bill (a session booked and cancelled within the mon
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import exists, func, insert, or_, select, tuple_
+from sqlalchemy import delete, exists, func, insert, or_, select, tuple_
 from sqlalchemy.engine import RowMapping
 
-from services.billing.models import billable_lines, reports, subscribers
+from services.billing.models import billable_lines, report_mails, reports, subscribers
 
 paired = billable_lines.alias("paired")
 
@@ -102,3 +102,16 @@ def list_reports(
         query = query.where(tuple_(reports.c.issued_at, reports.c.id) < after)
     query = query.order_by(reports.c.issued_at.desc(), reports.c.id.desc()).limit(limit)
     return session.execute(query).mappings().all()
+
+
+def reports_of_period(session, subscriber_id, period: date) -> list[RowMapping]:
+    query = select(reports.c.id, reports.c.csv_key, reports.c.pdf_key).where(
+        reports.c.subscriber_id == subscriber_id, reports.c.period == period
+    )
+    return session.execute(query).mappings().all()
+
+
+def delete_reports(session, report_ids: list) -> None:
+    """Delete the report versions and their mail jobs."""
+    session.execute(delete(report_mails).where(report_mails.c.report_id.in_(report_ids)))
+    session.execute(delete(reports).where(reports.c.id.in_(report_ids)))

@@ -16,6 +16,7 @@ from services.billing import (
     report_mail_sender,
     reports,
     subscribers,
+    voucher_retention,
 )
 from services.billing.periods import parse_period
 from services.billing.report_access import audit_read, require_admin_viewer, viewer_of
@@ -41,6 +42,7 @@ from services.infra.validation import load, page_size
 
 PUBLISH_CHECK_SECONDS = 300
 MAIL_SEND_SECONDS = 10
+VOUCHER_RETENTION_SECONDS = 3600
 
 
 class BillingService(ServiceBase):
@@ -184,6 +186,10 @@ class BillingService(ServiceBase):
         report_mail_sender.send_due_report_mails(
             self.db, self.mailer, self.settings.report_link_base_url, self.clock.now()
         )
+
+    @timer(interval=VOUCHER_RETENTION_SECONDS)
+    def delete_expired_vouchers(self) -> dict:
+        return voucher_retention.delete_expired_vouchers(self.work())
 
     @rpc
     def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
