@@ -1,27 +1,26 @@
 """Issuing a version of a monthly report: its files in S3, its row, its mails and its event.
 
-A version is published whole or not at all: its files are stored first, then the report row,
-the mails to the billing contacts and the `monthly_report_published` event commit together. If
-anything fails, the transaction rolls back and the stored files are removed.
+A version is published whole or not at all: its files are stored first (noted in
+`report_uploads`), then the report row, the mails to the billing contacts and the
+`monthly_report_published` event commit together. If anything fails, the transaction rolls back
+and the stored files are removed.
 """
 
-import logging
 import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import insert
 
+from services.billing import report_uploads
 from services.billing import reports_repository as repo
 from services.billing.models import report_mails
 from services.billing.periods import period_label
 from services.billing.report_build import build_report, heading_for
 from services.billing.work import Work
 from services.contracts.billing import MONTHLY_REPORT_PUBLISHED, MonthlyReportPublished
-
-log = logging.getLogger(__name__)
 
 KEY_PREFIX = "billing/reports"
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
@@ -35,14 +34,6 @@ def file_key(subscriber_id, period: date, report_id: uuid.UUID, file_format: str
 def store(storage, key: str, file: BinaryIO, file_format: str) -> None:
     file.seek(0)
     storage.put(key, file, CONTENT_TYPES[file_format])
-
-
-def remove_files(storage, keys: Iterable[str]) -> None:
-    for key in keys:
-        try:
-            storage.delete_everywhere(key)
-        except Exception:
-            log.exception("could not remove the stored report file %s", key)
 
 
 def queue_mails(db, report_id: uuid.UUID, recipients: list[str], now: datetime) -> None:
@@ -73,6 +64,7 @@ def issue_version(
     report_id = uuid.uuid4()
     keys = {fmt: file_key(subscriber["id"], period, report_id, fmt) for fmt in CONTENT_TYPES}
     heading = heading_for(subscriber, period, version, reason, work.now)
+    report_uploads.note(work.db, keys.values(), work.now)
     try:
         with tempfile.TemporaryFile() as csv_out, tempfile.TemporaryFile() as pdf_out:
             summary = build_report(
@@ -104,6 +96,7 @@ def issue_version(
                 "pdf_key": keys["pdf"],
             },
         )
+        report_uploads.settle(work.db, keys.values())
         queue_mails(work.db, report_id, subscriber["billing_contact_emails"], work.now)
         work.outbox.dispatch(
             MONTHLY_REPORT_PUBLISHED,
@@ -119,6 +112,6 @@ def issue_version(
         work.db.commit()
     except BaseException:
         work.db.rollback()
-        remove_files(work.storage, keys.values())
+        report_uploads.delete_files(work.storage, work.db, list(keys.values()))
         raise
     return report_id

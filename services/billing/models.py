@@ -131,3 +131,11 @@ report_mails = Table(
     UniqueConstraint("report_id", "recipient", name="report_mails_once"),
     Index("report_mails_due", "next_attempt_at"),
 )
+
+report_file_uploads = Table(
+    "report_file_uploads",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Index("report_file_uploads_started", "started_at"),
+)

@@ -14,6 +14,7 @@ from services.billing import (
     publishing,
     reissue,
     report_mail_sender,
+    report_uploads,
     reports,
     subscribers,
     voucher_retention,
@@ -43,6 +44,7 @@ from services.infra.validation import load, page_size
 PUBLISH_CHECK_SECONDS = 300
 MAIL_SEND_SECONDS = 10
 VOUCHER_RETENTION_SECONDS = 3600
+ABANDONED_FILES_SECONDS = 900
 
 
 class BillingService(ServiceBase):
@@ -186,6 +188,10 @@ class BillingService(ServiceBase):
         report_mail_sender.send_due_report_mails(
             self.db, self.mailer, self.settings.report_link_base_url, self.clock.now()
         )
+
+    @timer(interval=ABANDONED_FILES_SECONDS)
+    def purge_abandoned_report_files(self) -> int:
+        return report_uploads.purge_abandoned(self.work())
 
     @timer(interval=VOUCHER_RETENTION_SECONDS)
     def delete_expired_vouchers(self) -> dict:
