@@ -242,7 +242,8 @@ def load_row(
 
 def slot_search(stack: Stack, client: Client, setup: Setup, calendars: str) -> LoadRow:
     """Searches one after another: the latency of one search, not the service's throughput.
-    The answer lists every start time with the coaches free then, so its size is shown."""
+    The answer lists every start time with its first free coach and how many are free; its
+    size is shown."""
     query = setup.slot_query(WEEKS * 7)
     search = repeatedly(partial(client.request, "GET", "/api/slots", params=query))
     row = load_row(stack, f"GET /api/slots, {WEEKS} weeks, {calendars}", [search], SEARCH_SECONDS)

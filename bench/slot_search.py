@@ -2,14 +2,16 @@
 
 Run with `python -m bench.slot_search`. Each coach works weekdays 08-16 Helsinki time and has about
 three one-hour bookings a day, placed at random with a fixed seed. One run searches every coach's
-free slots and merges them with `any_coach_slots`, as the slot-search RPC will. The weeks span the
-change to summer time on 28 March 2027. Prints figures only and asserts nothing, since they depend
-on the machine.
+free slots and merges them with `any_coach_slots`, as the slot-search RPC does; the size of the
+RPC's answer for them is shown too. The weeks span the change to summer time on 28 March 2027.
+Prints figures only and asserts nothing, since they depend on the machine.
 """
 
+import json
 import random
 import statistics
 import time as timer
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from services.bookings.slots import (
@@ -21,6 +23,7 @@ from services.bookings.slots import (
     any_coach_slots,
     coach_free_slots,
 )
+from services.bookings.views import slot_view
 
 COACHES = 20
 WEEKS = 8
@@ -70,6 +73,12 @@ def search_all(
     return slots_by_coach, any_coach_slots(slots_by_coach)
 
 
+def answer_kilobytes(open_slots: list[OpenSlot]) -> float:
+    """The slot search's answer as JSON, as the gateway sends it; every coach is "Bench Coach"."""
+    answer = {"items": [slot_view(slot, "Bench Coach") for slot in open_slots]}
+    return len(json.dumps(answer, ensure_ascii=False).encode()) / 1000
+
+
 def milliseconds(run) -> float:
     started = timer.perf_counter()
     run()
@@ -82,10 +91,11 @@ def p95(timings: list[float]) -> float:
 
 def main() -> None:
     rng = random.Random(2027)
-    busy_by_coach = {f"coach-{n:02}": random_bookings(rng) for n in range(COACHES)}
+    coach_ids = [str(uuid.UUID(int=n)) for n in range(COACHES)]
+    busy_by_coach = {coach_id: random_bookings(rng) for coach_id in coach_ids}
     slots_by_coach, open_slots = search_all(busy_by_coach)
     timings = [milliseconds(lambda: search_all(busy_by_coach)) for _ in range(RUNS)]
-    single_coach = {"coach-00": busy_by_coach["coach-00"]}
+    single_coach = {coach_ids[0]: busy_by_coach[coach_ids[0]]}
     single_timings = [milliseconds(lambda: search_all(single_coach)) for _ in range(RUNS)]
 
     bookings = sum(len(busy) for busy in busy_by_coach.values())
@@ -102,6 +112,7 @@ def main() -> None:
         f"free slots: {sum(map(len, slots_by_coach.values()))} over all coaches, "
         f"{len(open_slots)} any-coach start times"
     )
+    print(f"answer: {len(open_slots)} slots in {answer_kilobytes(open_slots):.0f} kB")
 
 
 if __name__ == "__main__":

@@ -98,16 +98,28 @@ class AvailabilityChangeSchema(AvailabilityChangeInput):
 class SlotQuerySchema(Schema):
     service_id = fields.UUID(required=True)
     from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(required=True)
-    coach_id = fields.UUID()
+    to = fields.Date(
+        required=True,
+        metadata={
+            "description": "The last day searched, not before `from`; one search covers at "
+            "most 62 days (configurable), else 422 naming `to`."
+        },
+    )
+    coach_id = fields.UUID(metadata={"description": "Only this coach's slots; else any coach."})
 
 
 class SlotSchema(Schema):
     starts_at = fields.String(metadata={"example": "2027-03-02T09:00:00+02:00"})
     ends_at = fields.String()
-    coach_id = fields.UUID(metadata={"description": "A free coach (the first of coach_ids)."})
+    coach_id = fields.UUID(metadata={"description": "The first free coach, by name."})
     coach_name = fields.String()
-    coach_ids = fields.List(fields.UUID(), metadata={"description": "Every free coach."})
+    free_coaches = fields.Integer(
+        metadata={
+            "description": "How many coaches are free then. Search with `coach_id` for another "
+            "coach's slots; book without `coach_id` to take any free coach.",
+            "example": 3,
+        }
+    )
 
 
 class SlotListSchema(Schema):

@@ -11,6 +11,7 @@ from services.bookings.slots import (
     any_coach_slots,
     coach_free_slots,
 )
+from services.bookings.views import slot_view
 from services.bookings.work import Work
 from services.contracts.errors import InvalidInput, NotFound
 from services.infra.clock import HELSINKI
@@ -95,15 +96,4 @@ def find_slots(work: Work, params: dict) -> dict:
     if service is None or not service["active"]:
         raise NotFound("No such service.")
     slots, coaches = open_slots(work, service, params["from_"], params["to"], params["coach_id"])
-    return {
-        "items": [
-            {
-                "starts_at": slot.starts_at.astimezone(HELSINKI).isoformat(),
-                "ends_at": slot.ends_at.astimezone(HELSINKI).isoformat(),
-                "coach_id": slot.coach_ids[0],
-                "coach_name": coaches[slot.coach_ids[0]]["name"],
-                "coach_ids": list(slot.coach_ids),
-            }
-            for slot in slots
-        ]
-    }
+    return {"items": [slot_view(slot, coaches[slot.coach_ids[0]]["name"]) for slot in slots]}

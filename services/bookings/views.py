@@ -1,6 +1,8 @@
-"""How bookings and notes look to callers."""
+"""How bookings, free slots and notes look to callers."""
 
 from services.bookings import repository as repo
+from services.bookings.slots import OpenSlot
+from services.infra.clock import HELSINKI
 
 
 def iso(value):
@@ -29,6 +31,21 @@ def booking_view(booking, coach_name: str | None = None) -> dict:
 def bookings_view(session, rows) -> list[dict]:
     names = {coach["id"]: coach["name"] for coach in repo.list_coaches(session)}
     return [booking_view(row, names.get(row["coach_id"])) for row in rows]
+
+
+def slot_view(slot: OpenSlot, coach_name: str) -> dict:
+    """A slot in Helsinki time with the first of its free coaches and how many are free.
+
+    A count, not every free coach's id, keeps a search for any coach small; a caller that wants
+    another coach searches with its `coach_id`, and a booking without one takes any free coach.
+    """
+    return {
+        "starts_at": slot.starts_at.astimezone(HELSINKI).isoformat(),
+        "ends_at": slot.ends_at.astimezone(HELSINKI).isoformat(),
+        "coach_id": slot.coach_ids[0],
+        "coach_name": coach_name,
+        "free_coaches": len(slot.coach_ids),
+    }
 
 
 def note_view(note) -> dict:

@@ -8,7 +8,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.contracts.bookings import NotEligible, SlotTaken, TooLate
 from services.contracts.errors import InvalidInput, NotFound
-from tests.bookings.conftest import booking_request, coachee_form, unique
+from tests.bookings.conftest import add_coach, booking_request, coachee_form, unique
 from tests.conftest import run_now
 
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
@@ -24,6 +24,70 @@ def test_slots_are_in_helsinki_time_after_the_minimum_notice(rpc, catalogue):
     assert slots[0]["coach_name"] == "Kaisa Valmentaja"
     assert slots[-1]["starts_at"] == "2027-03-02T15:00:00+02:00"
     assert all(slot["starts_at"].startswith("2027-03-02") for slot in slots)
+
+
+def tuesday_slots(rpc, catalogue) -> dict[str, dict]:
+    """Tuesday 2 March 2027's slots for any coach, by start."""
+    query = {"service_id": catalogue["service"]["id"], "from": "2027-03-02", "to": "2027-03-02"}
+    return {slot["starts_at"]: slot for slot in rpc.bookings.find_slots(query)["items"]}
+
+
+def test_any_coach_slots_name_the_first_free_coach_and_count_the_free_ones(
+    rpc, admin, catalogue, subscribers
+):
+    aino = add_coach(rpc, admin, catalogue["service"]["id"], name="Aino Valmentaja")
+    coachee = coachee_form(subscribers["roster"]["id"])
+    rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, coachee, coach_id=aino["id"]))
+
+    slots = tuesday_slots(rpc, catalogue)
+
+    assert slots["2027-03-02T11:00:00+02:00"] == {
+        "starts_at": "2027-03-02T11:00:00+02:00",
+        "ends_at": "2027-03-02T12:00:00+02:00",
+        "coach_id": aino["id"],
+        "coach_name": "Aino Valmentaja",
+        "free_coaches": 2,
+    }
+    assert slots[TUESDAY_9]["coach_id"] == catalogue["coach"]["id"]
+    assert slots[TUESDAY_9]["free_coaches"] == 1
+
+
+def test_a_booking_without_a_coach_takes_the_first_free_one_and_the_count_drops(
+    rpc, admin, catalogue, subscribers
+):
+    aino = add_coach(rpc, admin, catalogue["service"]["id"], name="Aino Valmentaja")
+    coachee = coachee_form(subscribers["roster"]["id"])
+
+    answer = rpc.bookings.create_booking(
+        booking_request(catalogue, TUESDAY_9, coachee, coach_id=None)
+    )
+
+    assert answer["booking"]["coach_id"] == aino["id"]
+    slot = tuesday_slots(rpc, catalogue)[TUESDAY_9]
+    assert (slot["coach_name"], slot["free_coaches"]) == ("Kaisa Valmentaja", 1)
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day"),
+    [("2027-03-01", "2027-05-02"), ("2027-03-02", "2027-03-01")],
+)
+def test_a_slot_search_over_62_days_or_backwards_is_refused_naming_to(
+    rpc, catalogue, first_day, last_day
+):
+    query = {"service_id": catalogue["service"]["id"], "from": first_day, "to": last_day}
+
+    with pytest.raises(InvalidInput) as refused:
+        rpc.bookings.find_slots(query)
+
+    assert list(refused.value.fields) == ["to"]
+
+
+def test_a_slot_search_of_exactly_62_days_is_answered(rpc, catalogue):
+    query = {"service_id": catalogue["service"]["id"], "from": "2027-03-01", "to": "2027-05-01"}
+
+    slots = rpc.bookings.find_slots(query)["items"]
+
+    assert slots[-1]["starts_at"] == "2027-04-30T15:00:00+03:00"
 
 
 def test_first_booking_creates_the_username_and_confirms(rpc, catalogue, subscribers):

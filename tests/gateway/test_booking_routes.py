@@ -1,5 +1,7 @@
 """The booking routes over real HTTP: who may do what with a booking and its notes."""
 
+import uuid
+
 import pytest
 
 from tests.gateway.booking_api import (
@@ -43,6 +45,27 @@ def test_slot_search_without_a_service_is_422_naming_the_field(client, service_c
     response = client.request("GET", "/api/slots", params={"from": "2027-03-01", "to": "x"})
     assert response.status_code == 422
     assert {"service_id", "to"} <= set(response.json()["error"]["fields"])
+
+
+def test_slots_for_any_coach_have_the_fixed_fields_and_a_free_coach_count(client, setup):
+    day = next_week_day(1).isoformat()
+    query = {"service_id": setup["service"]["id"], "from": day, "to": day}
+
+    response = client.request("GET", "/api/slots", params=query)
+
+    assert response.status_code == 200, response.text
+    slot = response.json()["items"][0]
+    assert set(slot) == {"starts_at", "ends_at", "coach_id", "coach_name", "free_coaches"}
+    assert (slot["coach_id"], slot["free_coaches"]) == (setup["coach"]["id"], 1)
+
+
+def test_slot_search_over_more_than_62_days_is_422_naming_to(client):
+    query = {"service_id": str(uuid.uuid4()), "from": "2027-03-01", "to": "2027-05-02"}
+
+    response = client.request("GET", "/api/slots", params=query)
+
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["to"]
 
 
 def test_a_logged_in_coachee_books_without_personal_data(client, setup, booked):
