@@ -7,28 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.accounts.service import AccountsService
-from services.billing.service import BillingService
-from services.bookings.service import BookingsService
 from services.contracts.accounts import ADMIN, PRIVACY
-from services.privacy.service import PrivacyService
 from tests.conftest import wait_for
 from tests.gateway.api_client import unique
 from tests.gateway.conftest import Person
-from tests.privacy.stand_in_media import StandInMediaService
-
-SERVICES = (AccountsService, BillingService, BookingsService, StandInMediaService, PrivacyService)
-
-
-@pytest.fixture
-def service_containers(container_factory, service_config):
-    """The services a privacy request involves, media as a stand-in offering the contract."""
-    containers = {}
-    for service_cls in SERVICES:
-        container = container_factory(service_cls, service_config(service_cls.name))
-        container.start()
-        containers[service_cls.name] = container
-    return containers
 
 
 @pytest.fixture

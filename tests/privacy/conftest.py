@@ -1,4 +1,4 @@
-"""The privacy service with accounts, billing, bookings and a stand-in media on the test broker.
+"""The privacy service with accounts, billing, bookings and media on the test broker.
 
 Every service reads the test's settable clock. A saga step that fails waits `STEP_RETRY_BASE`
 on that clock, so tests move the clock instead of waiting.
@@ -15,11 +15,15 @@ from services.accounts.service import AccountsService
 from services.billing.service import BillingService
 from services.bookings.service import BookingsService
 from services.infra.clock import Clock
+from services.infra.storage import make_s3_client
+from services.media.service import MediaService
+from services.media.storage import MediaStore
 from services.privacy.service import PrivacyService
 from tests.bookings import conftest as bookings_fixtures
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.conftest import wait_for
-from tests.privacy.stand_in_media import StandInMediaService
+from tests.media import samples
+from tests.media.test_media_through_broker import upload
 
 clock = bookings_fixtures.clock
 admin = bookings_fixtures.admin
@@ -60,17 +64,20 @@ def start(container_factory, service_config, privacy_config, clock):
 
 @pytest.fixture
 def containers(start):
-    """What the bookings fixtures expect, plus the privacy service and the stand-in media."""
-    started = {cls.name: start(cls) for cls in (AccountsService, BillingService, BookingsService)}
-    started["media"] = start(StandInMediaService)
-    started["privacy"] = start(PrivacyService)
-    return started
+    """What the bookings fixtures expect, plus media and the privacy service."""
+    services = (AccountsService, BillingService, BookingsService, MediaService, PrivacyService)
+    return {cls.name: start(cls) for cls in services}
 
 
 @pytest.fixture
 def rpc(containers, service_config):
     with ClusterRpcProxy(service_config("privacy"), timeout=30) as proxy:
         yield proxy
+
+
+@pytest.fixture
+def media_store(s3_config) -> MediaStore:
+    return MediaStore(make_s3_client(s3_config), s3_config["S3_BUCKET"])
 
 
 @pytest.fixture
@@ -95,6 +102,13 @@ def booked_coachee(
         "booking_id": answer["booking"]["id"],
         "password": form["password"],
     }
+
+
+def attach(rpc, media_store, coachee: dict, filename: str = "cv.pdf") -> dict:
+    """A one-page PDF attached to the coachee's booking the way the gateway does it."""
+    actor = {"account_id": coachee["account_id"], "role": "coachee"}
+    booking = {"id": coachee["booking_id"], "coachee": actor}
+    return upload(rpc, media_store, booking, samples.pdf_with_metadata(pages=1), filename)
 
 
 def completed(rpc, request_id: str, seconds: float = 15) -> dict:

@@ -13,19 +13,12 @@ from services.infra.storage import make_s3_client
 from services.infra.tables import erasure_results
 from services.privacy.service import PrivacyService
 from tests.conftest import wait_for
-from tests.privacy.conftest import STEP_RETRY_BASE, booked_coachee, completed, step
-from tests.privacy.stand_in_media import attachment_prefix
+from tests.media.test_media_through_broker import versions_of
+from tests.privacy.conftest import STEP_RETRY_BASE, attach, booked_coachee, completed, step
 
 
 def add_note(rpc, catalogue, booking_id: str, body: str) -> None:
     rpc.bookings.add_note(booking_id, {"body": body}, catalogue["coach"]["actor"])
-
-
-def put_attachment(s3_config, subject_id: str, name: str, body: bytes) -> str:
-    key = f"{attachment_prefix(subject_id)}{name}"
-    client = make_s3_client(s3_config)
-    client.put_object(Bucket=s3_config["S3_BUCKET"], Key=key, Body=body)
-    return key
 
 
 def erase(rpc, username: str) -> dict:
@@ -92,7 +85,7 @@ def test_erasure_runs_every_step_in_order_and_leaves_the_account_anonymised(
 
 
 def test_after_erasure_only_the_retained_billing_lines_hold_a_marker_planted_in_personal_data(
-    rpc, catalogue, subscribers, engines, s3_config, admin
+    rpc, catalogue, subscribers, engines, s3_config, media_store, admin
 ):
     marker = f"mrk{uuid.uuid4().hex[:12]}"
     coachee = booked_coachee(
@@ -105,12 +98,16 @@ def test_after_erasure_only_the_retained_billing_lines_hold_a_marker_planted_in_
         member_number=f"{marker}-7",
     )
     add_note(rpc, catalogue, coachee["booking_id"], f"Muistiinpano {marker}")
-    put_attachment(s3_config, coachee["account_id"], f"cv-{marker}.pdf", f"CV {marker}".encode())
+    attach(rpc, media_store, coachee, f"cv-{marker}.pdf")
+    stored = rpc.media.export_personal_data(coachee["account_id"])["files"][0]["key"]
     rpc.bookings.decide_eligibility(coachee["booking_id"], True, admin)
     wait_for(lambda: rows_mentioning(engines["billing"], marker))
     export = rpc.privacy.register_request({"kind": "export", "username": coachee["username"]}, None)
     completed(rpc, export["id"])
+    # In S3 the marker is in the export answer (the ZIP names the file); media's copy is cleaned.
     assert rows_mentioning(engines["accounts"], marker) and objects_mentioning(s3_config, marker)
+    assert rows_mentioning(engines["media"], marker) == {"attachments": 1}
+    assert versions_of(media_store, stored)
 
     done = completed(rpc, erase(rpc, coachee["username"])["id"])
 
@@ -122,6 +119,7 @@ def test_after_erasure_only_the_retained_billing_lines_hold_a_marker_planted_in_
     assert retained["items_retained"] >= 1
     assert any("Accounting Act" in reason for reason in retained["messages"])
     assert objects_mentioning(s3_config, marker) == []
+    assert versions_of(media_store, stored) == []
     assert step(done, "media", "erase")["result"]["items_removed"] == 1
     assert step(done, "privacy", "erase")["result"]["items_removed"] == 1
     assert rpc.privacy.get_request(export["id"], None)["result_available"] is False
@@ -215,12 +213,13 @@ def test_repeating_an_erasure_changes_nothing_more(rpc, catalogue, subscribers):
 
 
 def test_dry_run_tells_what_each_service_would_do_and_changes_nothing(
-    rpc, catalogue, subscribers, s3_config
+    rpc, catalogue, subscribers, media_store
 ):
     coachee = booked_coachee(rpc, catalogue, subscribers["roster"]["id"])
     add_note(rpc, catalogue, coachee["booking_id"], "Tavoitteena uusi työpaikka.")
-    put_attachment(s3_config, coachee["account_id"], "cv.pdf", b"CV")
+    attach(rpc, media_store, coachee)
     before = rpc.bookings.export_personal_data(coachee["account_id"])
+    media_before = rpc.media.export_personal_data(coachee["account_id"])
 
     preview = rpc.privacy.preview_erasure(coachee["username"], None)
 
@@ -232,7 +231,8 @@ def test_dry_run_tells_what_each_service_would_do_and_changes_nothing(
     assert all(answer["available"] for answer in preview["services"])
     assert rpc.accounts.get_account(coachee["account_id"], None)["username"] == coachee["username"]
     assert rpc.bookings.export_personal_data(coachee["account_id"]) == before
-    assert rpc.media.export_personal_data(coachee["account_id"])["files"]
+    assert rpc.media.export_personal_data(coachee["account_id"]) == media_before
+    assert versions_of(media_store, media_before["files"][0]["key"])
 
 
 def test_coachees_own_erasure_request_from_accounts_runs_the_saga(rpc, catalogue, subscribers):

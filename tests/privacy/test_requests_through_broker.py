@@ -1,6 +1,7 @@
 """Requests and their answers: the export's contents, due dates, inspections, rectification."""
 
 import base64
+import hashlib
 import io
 import json
 import zipfile
@@ -13,8 +14,8 @@ from services.contracts.privacy import ResultExpired, ResultNotReady
 from services.infra.clock import HELSINKI
 from services.infra.storage import make_s3_client
 from tests.conftest import run_now
-from tests.privacy.conftest import booked_coachee, completed, step
-from tests.privacy.test_erasure_through_broker import add_note, put_attachment
+from tests.privacy.conftest import attach, booked_coachee, completed, step
+from tests.privacy.test_erasure_through_broker import add_note
 
 
 def register(rpc, kind: str, username: str, actor=None, **fields) -> dict:
@@ -29,19 +30,21 @@ def coachee_actor(coachee: dict) -> dict:
     return {"account_id": coachee["account_id"], "role": "coachee"}
 
 
-def test_export_holds_what_was_entered_in_every_service(rpc, catalogue, subscribers, s3_config):
+def test_export_holds_what_was_entered_in_every_service(rpc, catalogue, subscribers, media_store):
     coachee = booked_coachee(
         rpc, catalogue, subscribers["roster"]["id"], message="Haluan apua CV:n kanssa."
     )
     add_note(rpc, catalogue, coachee["booking_id"], "Tavoite: uusi työpaikka keväällä.")
-    put_attachment(s3_config, coachee["account_id"], "cv.pdf", b"%PDF-1.4 my cv")
+    attachment = attach(rpc, media_store, coachee)
 
     request = completed(rpc, register(rpc, "export", coachee["username"])["id"])
     archive = zipfile.ZipFile(io.BytesIO(answer_file(rpc, request["id"], "export")))
 
     names = set(archive.namelist())
     assert {f"{s}.json" for s in ("accounts", "bookings", "media", "billing", "privacy")} <= names
-    assert archive.read("attachments/media/1-cv.pdf") == b"%PDF-1.4 my cv"
+    attached = archive.read("attachments/media/1-cv.pdf")
+    assert hashlib.sha256(attached).hexdigest() == attachment["sha256"]
+    assert json.loads(archive.read("media.json"))[0]["data"]["name"] == "cv.pdf"
     account = json.loads(archive.read("accounts.json"))[0]["data"]
     assert account["name"] == "Maija Meikäläinen"
     assert account["phone"] == "+358401234567"
@@ -52,7 +55,7 @@ def test_export_holds_what_was_entered_in_every_service(rpc, catalogue, subscrib
     assert bookings[1]["data"]["body"] == "Tavoite: uusi työpaikka keväällä."
     assert json.loads(archive.read("privacy.json"))[0]["data"]["kind"] == "export"
     assert "Haluan apua CV:n kanssa." in archive.read("summary.html").decode()
-    assert step(request, "media", "export")["result"] == {"items": 0, "files": 1}
+    assert step(request, "media", "export")["result"] == {"items": 1, "files": 1}
 
 
 def test_export_can_be_downloaded_for_seven_days_by_its_subject_then_it_is_deleted(
