@@ -1,9 +1,12 @@
 """PDF: document information, XMP metadata, application data and embedded files removed, and
-every embedded JPEG (and JPEG 2000) image cleaned like an uploaded one.
+every embedded JPEG (and JPEG 2000) image cleaned like an uploaded one, whether it is an image
+object or drawn inline (BI … ID … EI) in a content stream.
 
-Content streams, fonts and layout are not touched and nothing is rasterised. No stream is decoded
-except JPEG images wrapped in Flate, and those within the expansion limit; qpdf writes streams
-as they are, so hostile compression never expands. Writing the file anew drops unreachable
+Fonts and layout are not touched and nothing is rasterised. Streams are decoded only to be
+searched or cleaned: JPEG images wrapped in Flate, and content streams (for inline images), each
+within the expansion limit; qpdf writes every other stream as it is, so hostile compression never
+expands. A content stream holding an inline JPEG with metadata is written anew token by token,
+only that image's data and declared length changed. Writing the file anew drops unreachable
 objects, earlier revisions and the original file identifier.
 """
 
@@ -12,7 +15,16 @@ import zlib
 from collections.abc import Iterator
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Stream
+from pikepdf import (
+    Array,
+    ContentStreamInlineImage,
+    Dictionary,
+    Name,
+    PdfInlineImage,
+    Stream,
+    Token,
+    TokenType,
+)
 
 from services.contracts.media import DecompressionBomb, MalformedFile, MetadataRemains
 from services.media import jpeg, jpeg2000
@@ -31,6 +43,8 @@ FILE_ATTACHMENT = "/FileAttachment"
 DCT = "/DCTDecode"
 JPX = "/JPXDecode"
 FLATE = "/FlateDecode"
+WHITESPACE = b"\x00\t\n\x0c\r "
+LENGTH_KEYS = frozenset({"/L", "/Length"})
 
 
 def open_pdf(data: bytes) -> pikepdf.Pdf:
@@ -51,6 +65,8 @@ def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
             removed |= remove_metadata_keys(obj)
             if isinstance(obj, Stream):
                 removed |= clean_image(obj, limits)
+        for stream, content in decoded_content_streams(document, limits):
+            removed |= clean_inline_jpegs(stream, content, limits)
         output = io.BytesIO()
         document.save(
             output,
@@ -176,7 +192,145 @@ def bounded_inflate(raw: bytes, limit: int) -> bytes:
     try:
         data = inflater.decompress(raw, limit + 1)
     except zlib.error as exc:
-        raise MalformedFile("An image in the PDF is damaged.") from exc
+        raise MalformedFile("A stream in the PDF is damaged.") from exc
     if len(data) > limit or inflater.unconsumed_tail:
-        raise DecompressionBomb(f"An image in the PDF expands past {limit} bytes.")
+        raise DecompressionBomb(f"A stream in the PDF expands past {limit} bytes.")
     return data
+
+
+def content_streams(document: pikepdf.Pdf) -> list[Stream]:
+    """Every stream drawn as content (ISO 32000-2, 7.8): pages' contents, form XObjects,
+    annotation appearances, tiling patterns and Type 3 glyphs."""
+    found = {}
+    for obj in document.objects:
+        for dictionary in dictionaries_within(obj):
+            for stream in drawn_by(dictionary):
+                found[stream.objgen] = stream
+    return list(found.values())
+
+
+def drawn_by(dictionary) -> Iterator[Stream]:
+    if isinstance(dictionary, Stream) and (
+        dictionary.get("/Subtype") == Name.Form or dictionary.get("/PatternType") == 1
+    ):
+        yield dictionary
+    yield from streams_in(dictionary.get("/Contents"))
+    yield from streams_in(dictionary.get("/CharProcs"))
+    appearances = dictionary.get("/AP")
+    if isinstance(appearances, Dictionary):
+        for appearance in appearances.values():
+            yield from streams_in(appearance)
+
+
+def streams_in(value) -> list[Stream]:
+    """The value if it is a stream, else the streams held in it if it is an array or dictionary."""
+    if isinstance(value, Stream):
+        return [value]
+    if isinstance(value, Array):
+        return [item for item in value if isinstance(item, Stream)]
+    if isinstance(value, Dictionary):
+        return [item for item in value.values() if isinstance(item, Stream)]
+    return []
+
+
+def decoded_content_streams(
+    document: pikepdf.Pdf, limits: CleaningLimits
+) -> Iterator[tuple[Stream, Stream]]:
+    """Each content stream with its decoded form, a stream of a scratch document: parsed there,
+    qpdf has nothing left to decode without a bound. Together they expand to at most the
+    expansion limit, so a file of many small bombs is refused as one big one would be."""
+    left = limits.max_expanded_bytes
+    with pikepdf.new() as scratch:
+        for stream in content_streams(document):
+            content = decoded_content(stream, limits)
+            left -= len(content)
+            if left < 0:
+                raise DecompressionBomb(
+                    f"The content of the PDF expands past {limits.max_expanded_bytes} bytes."
+                )
+            yield stream, scratch.make_stream(content)
+
+
+def decoded_content(stream: Stream, limits: CleaningLimits) -> bytes:
+    """Only Flate is undone here: content encoded otherwise cannot be searched for images."""
+    filters = filters_of(stream)
+    content = bytes(stream.read_raw_bytes())
+    if filters == [FLATE] and parameters_of(stream, 1) == [None]:
+        return bounded_inflate(content, limits.max_expanded_bytes)
+    if filters:
+        raise MetadataRemains("Content of the PDF is encoded in a way that cannot be searched.")
+    return content
+
+
+def inline_jpegs(content: Stream) -> list[PdfInlineImage]:
+    """The JPEG images drawn inline in a content stream. Image data outside BI … EI, or a JPEG
+    wrapped in another filter, cannot be cleaned."""
+    jpegs = []
+    for instruction in pikepdf.parse_content_stream(content, "BI ID EI"):
+        if not isinstance(instruction, ContentStreamInlineImage):
+            raise MalformedFile("An image drawn inline in the PDF is damaged.")
+        filters = instruction.iimage.filters
+        if DCT in filters and filters != [DCT]:
+            raise MetadataRemains("An image in the PDF is encoded in a way that cannot be cleaned.")
+        if DCT in filters:
+            jpegs.append(instruction.iimage)
+    return jpegs
+
+
+def jpeg_data(image: PdfInlineImage) -> bytes:
+    """The JPEG without the white space that separates it from ID and EI."""
+    return image.read_raw_bytes().strip(WHITESPACE)
+
+
+def clean_inline_jpegs(stream: Stream, content: Stream, limits: CleaningLimits) -> set[str]:
+    """Each JPEG drawn inline is cleaned where it stands; if any was, the stream is written anew
+    from the tokens of its decoded `content`, Flate-compressed."""
+    removed, cleaned = set(), {}
+    for image in inline_jpegs(content):
+        result = jpeg.strip(jpeg_data(image), limits)
+        if result.removed:
+            cleaned[image.read_raw_bytes()] = result.data
+            removed |= result.removed
+    if cleaned:
+        page = pikepdf.Page(Dictionary(Type=Name.Page, Contents=content))
+        rewritten = page.get_filtered_contents(InlineJpegReplacer(cleaned))
+        stream.write(zlib.compress(rewritten), filter=Name(FLATE))
+    return removed
+
+
+class InlineJpegReplacer(pikepdf.TokenFilter):
+    """Passes a content stream's tokens through as they are, but for the inline images whose
+    data (as found between ID and EI) it is given the cleaned form of. An image's declaration
+    is held back from BI until its data, since the length it states comes before the data."""
+
+    def __init__(self, cleaned: dict[bytes, bytes]):
+        super().__init__()
+        self.cleaned = cleaned
+        self.held: list[Token] = []
+
+    def handle_token(self, token: Token) -> Token | list[Token] | None:
+        if token.type_ == TokenType.word and token.raw_value == b"BI":
+            held, self.held = self.held, [token]
+            return held
+        if not self.held:
+            return token
+        if token.type_ not in (TokenType.inline_image, TokenType.eof):
+            self.held.append(token)
+            return None
+        held, self.held = self.held, []
+        data = self.cleaned.get(token.raw_value) if token.type_ == TokenType.inline_image else None
+        if data is None:
+            return [*held, token]
+        return [*with_length(held, len(data)), Token(TokenType.inline_image, data + b"\n")]
+
+
+def with_length(declaration: list[Token], length: int) -> list[Token]:
+    """An inline image's declaration with the data length it states (PDF 2.0 `/L`) set anew."""
+    tokens, after_length_key = [], False
+    for token in declaration:
+        if after_length_key and token.type_ == TokenType.integer:
+            token = Token(TokenType.integer, str(length).encode())
+        if token.type_ != TokenType.space:
+            after_length_key = token.type_ == TokenType.name_ and token.value in LENGTH_KEYS
+        tokens.append(token)
+    return tokens

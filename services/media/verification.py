@@ -102,6 +102,9 @@ def verify_pdf(data: bytes, limits: CleaningLimits) -> None:
                     raise remains("a file attachment annotation")
             if isinstance(obj, Stream):
                 verify_pdf_image(obj, limits)
+        for _, content in pdf.decoded_content_streams(document, limits):
+            for image in pdf.inline_jpegs(content):
+                verify_jpeg(pdf.jpeg_data(image), limits)
 
 
 def verify_pdf_image(stream: Stream, limits: CleaningLimits) -> None:

@@ -1,4 +1,5 @@
-"""Cleaning speed: a 12-megapixel JPEG, a 20-page PDF and a DOCX with five photos.
+"""Cleaning speed: a 12-megapixel JPEG, a 20-page PDF, a PDF page with a photo drawn inline in
+a form XObject and a DOCX with five photos.
 
 Run with `python -m tests.media.benchmark`. Each file is built here with the same identifying
 metadata the tests use, then cleaned in-process (sniffing, stripping and the fail-closed
@@ -44,6 +45,7 @@ def sample_files() -> dict[str, bytes]:
         "cv-20-pages.pdf": samples.pdf_with_metadata(
             pages=20, picture=page_photo, size=(1600, 1200)
         ),
+        "inline-photo.pdf": samples.pdf_drawing_a_photo("form"),
         "cv-5-photos.docx": samples.docx_with_metadata(
             photos=[camera_photo(2000, 1500) for _ in range(5)]
         ),

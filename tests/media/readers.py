@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import warnings
 
+import pypdf
 import pytest
 from PIL import Image
 
@@ -50,3 +51,18 @@ def exiftool_tags(data: bytes, tmp_path, suffix: str) -> dict[str, str]:
 
 def tag_groups(tags: dict[str, str]) -> set[str]:
     return {name.split("]")[0].strip("[") for name in tags}
+
+
+def pdf_streams(data: bytes) -> list[bytes]:
+    """Every stream of a PDF as pypdf decodes it; images stay in their own encoding."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    objects = (reader.get_object(number) for number in range(1, reader.trailer["/Size"]))
+    return [obj.get_data() for obj in objects if isinstance(obj, pypdf.generic.StreamObject)]
+
+
+def inline_images(data: bytes) -> list[dict]:
+    """The images drawn inline in the first page's content, as pypdf reads them: each with its
+    `settings` (the declaration) and `data`."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    content = pypdf.generic.ContentStream(reader.pages[0].get_contents(), reader)
+    return [operands for operands, operator in content.operations if operator == b"INLINE IMAGE"]

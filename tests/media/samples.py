@@ -211,6 +211,92 @@ def pdf_with_metadata(
     return buffer.getvalue()
 
 
+def camera_jpeg(width: int = 48, height: int = 32) -> bytes:
+    """A small photo with a phone's EXIF (GPS, serial numbers, a thumbnail) and nothing else."""
+    buffer = io.BytesIO()
+    photo(width, height).save(buffer, "JPEG", quality=90, exif=camera_exif(orientation=1))
+    return buffer.getvalue()
+
+
+def inline_image(picture: bytes, declaration: bytes = b"/F /DCT") -> bytes:
+    """A 48×32 RGB image drawn inline in a content stream: BI, its declaration, ID, data, EI."""
+    return b"BI /W 48 /H 32 /CS /RGB /BPC 8 " + declaration + b" ID " + picture + b"\nEI"
+
+
+PHOTO_PLACES = ("page", "form", "pattern", "appearance", "glyph")
+
+
+def pdf_drawing_a_photo(place: str = "page", drawing: bytes | None = None) -> bytes:
+    """One page of text and `camera_jpeg()` drawn inline from the page's content, a form
+    XObject, a tiling pattern, an annotation's appearance or a Type 3 glyph. `drawing` replaces
+    the inline image: `/Im1 Do` draws the photo as an image object instead."""
+    document = pikepdf.new()
+    picture = camera_jpeg()
+    images = Dictionary()
+    if drawing is None:
+        drawing = inline_image(picture)
+    else:
+        images.Im1 = document.make_stream(
+            picture,
+            Type=Name.XObject,
+            Subtype=Name.Image,
+            Width=48,
+            Height=32,
+            ColorSpace=Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=Name.DCTDecode,
+        )
+    painting = b"q 48 0 0 32 0 0 cm " + drawing + b" Q"
+    drawn = {"BBox": Array([0, 0, 48, 32]), "Resources": Dictionary(XObject=images)}
+    helvetica = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    resources = Dictionary(Font=Dictionary(F1=helvetica), XObject=Dictionary(images))
+    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 595, 842]), Resources=resources)
+    content = b"BT /F1 18 Tf 72 720 Td (Ansioluettelo) Tj ET "
+    if place == "page":
+        content += painting
+    elif place == "form":
+        resources.XObject.Fm1 = document.make_stream(painting, Subtype=Name.Form, **drawn)
+        content += b"q 4 0 0 4 72 400 cm /Fm1 Do Q"
+    elif place == "pattern":
+        resources.Pattern = Dictionary(
+            P1=document.make_stream(
+                painting, PatternType=1, PaintType=1, TilingType=1, XStep=48, YStep=32, **drawn
+            )
+        )
+        content += b"/Pattern cs /P1 scn 72 400 192 128 re f"
+    elif place == "appearance":
+        appearance = document.make_stream(painting, Subtype=Name.Form, **drawn)
+        page.Annots = Array(
+            [
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Stamp,
+                    Rect=Array([72, 400, 264, 528]),
+                    AP=Dictionary(N=appearance),
+                )
+            ]
+        )
+    elif place == "glyph":
+        resources.Font.T3 = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type3,
+            FontBBox=drawn["BBox"],
+            FontMatrix=Array([0.02, 0, 0, 0.02, 0, 0]),
+            CharProcs=Dictionary(a=document.make_stream(b"48 0 d0 " + painting)),
+            Encoding=Dictionary(Type=Name.Encoding, Differences=Array([97, Name.a])),
+            FirstChar=97,
+            LastChar=97,
+            Widths=Array([48]),
+            Resources=drawn["Resources"],
+        )
+        content += b"BT /T3 200 Tf 72 400 Td (a) Tj ET"
+    page.Contents = document.make_stream(content)
+    document.pages.append(pikepdf.Page(page))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -134,6 +134,23 @@ def test_pdf_image_expanding_past_the_limit_is_a_bomb(limits):
         )
 
 
+@pytest.mark.parametrize("streams", [1, 8], ids=["one-stream", "many-streams"])
+def test_pdf_page_content_expanding_past_the_limit_is_a_bomb(limits, streams):
+    """4 MiB in one content stream, or 8 streams of 512 KiB that only together pass 1 MiB."""
+    document = pikepdf.open(io.BytesIO(samples.pdf_drawing_a_photo()))
+    part = zlib.compress(bytes(4 * MiB // streams))
+    document.pages[0].Contents = pikepdf.Array(
+        [document.make_stream(part, Filter=pikepdf.Name.FlateDecode) for _ in range(streams)]
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    with pytest.raises(DecompressionBomb):
+        clean_upload(
+            buffer.getvalue(), "cv.pdf", dataclasses.replace(limits, max_expanded_bytes=MiB)
+        )
+
+
 def test_pdf_with_too_many_objects_is_a_bomb(limits):
     with pytest.raises(DecompressionBomb):
         clean_upload(
@@ -209,6 +226,7 @@ SAMPLES = {
     "kuva.webp": samples.webp_with_metadata(),
     "kuva.heic": samples.heic_with_metadata(),
     "cv.pdf": samples.pdf_with_metadata(pages=1),
+    "inline.pdf": samples.pdf_drawing_a_photo("form"),
     "cv.docx": samples.docx_with_metadata(),
     "cv.odt": samples.odt_with_metadata(),
 }

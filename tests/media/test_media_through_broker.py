@@ -18,7 +18,7 @@ from services.media.cleaning import clean_upload
 from tests.bookings.conftest import add_coach
 from tests.conftest import run_now
 from tests.media import samples
-from tests.media.readers import ORIENTATION, exif_tags
+from tests.media.readers import ORIENTATION, exif_tags, pdf_streams
 from tests.media.test_hostile_files import png_header_only
 
 
@@ -62,6 +62,16 @@ def test_upload_stores_an_encrypted_clean_copy_and_deletes_the_original(rpc, sto
     assert exif_tags(stored) == {ORIENTATION: 6}
     assert samples.give_aways_in(stored) == []
     assert versions_of(store, f"{QUARANTINE_PREFIX}{booking['id']}/") == []
+
+
+def test_pdf_photo_drawn_inline_is_stored_without_its_exif(rpc, store, booking):
+    attachment = upload(rpc, store, booking, samples.pdf_drawing_a_photo("form"), "cv.pdf")
+
+    stored = store.read(rpc.media.get_download(attachment["id"], booking["coachee"])["key"])
+    assert attachment["content_type"] == "application/pdf"
+    assert {"exif", "gps", "serial_numbers"} <= set(attachment["removed_metadata"])
+    assert not [stream for stream in pdf_streams(stored) if b"Exif" in stream]
+    assert samples.give_aways_in(b"".join(pdf_streams(stored))) == []
 
 
 def test_every_stored_version_is_encrypted_at_rest(rpc, store, booking):
