@@ -23,7 +23,7 @@ from tests.bookings import conftest as bookings_fixtures
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.conftest import wait_for
 from tests.media import samples
-from tests.media.test_media_through_broker import upload
+from tests.media.uploads import upload
 
 clock = bookings_fixtures.clock
 admin = bookings_fixtures.admin

@@ -13,7 +13,7 @@ from services.infra.storage import make_s3_client
 from services.infra.tables import erasure_results
 from services.privacy.service import PrivacyService
 from tests.conftest import wait_for
-from tests.media.test_media_through_broker import versions_of
+from tests.media.uploads import versions_of
 from tests.privacy.conftest import STEP_RETRY_BASE, attach, booked_coachee, completed, step
 
 
