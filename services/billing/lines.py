@@ -101,9 +101,13 @@ def record_booking_change(
     charge = repo.open_charge(db, session["booking_id"])
     change = ledger_change(charge, session)
     event_uuid = uuid.UUID(str(event_id))
+    new_lines = []
     if change.reverse:
-        add_line(db, reversal_values(charge), event_uuid, now, grace)
+        new_lines.append(reversal_values(charge))
     if change.charge:
         member = member_of(accounts, session["coachee_id"])
-        add_line(db, charge_values(db, session, member), event_uuid, now, grace)
-    return int(change.reverse) + int(change.charge)
+        new_lines.append(charge_values(db, session, member))
+    repo.share_subscriber_ledgers(db, [values["subscriber_id"] for values in new_lines])
+    for values in new_lines:
+        add_line(db, values, event_uuid, now, grace)
+    return len(new_lines)

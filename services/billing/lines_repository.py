@@ -17,6 +17,25 @@ def lock_booking(session, booking_id) -> None:
     session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
+def ledger_key(subscriber_id):
+    return func.hashtextextended(f"billing-ledger:{subscriber_id}", 0)
+
+
+def share_subscriber_ledgers(session, subscriber_ids) -> None:
+    """Taken by a booking change before it locks any report period. Changes go on side by side,
+    but not during a re-issue of the subscriber's report: that locks its month and then every
+    later open month in order, while a change may lock a later month before an earlier one (a
+    reversal billed in April, then a charge whose March is published and goes to April too), and
+    the two would deadlock."""
+    for subscriber_id in sorted({str(s) for s in subscriber_ids}):
+        session.execute(select(func.pg_advisory_xact_lock_shared(ledger_key(subscriber_id))))
+
+
+def own_subscriber_ledger(session, subscriber_id) -> None:
+    """Wait for the subscriber's booking changes to end and hold off new ones (see above)."""
+    session.execute(select(func.pg_advisory_xact_lock(ledger_key(subscriber_id))))
+
+
 def open_charge(session, booking_id) -> RowMapping | None:
     """The booking's charge that no reversal has cancelled yet."""
     reversed_already = exists().where(reversals.c.reverses_line_id == billable_lines.c.id)

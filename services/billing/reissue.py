@@ -17,6 +17,7 @@ from services.billing.work import Work
 def reissue_report(work: Work, viewer: Viewer, report_id, reason: str) -> dict:
     report = visible_report(work.db, viewer, report_id)
     subscriber_id, period = report["subscriber_id"], report["period"]
+    lines_repo.own_subscriber_ledger(work.db, subscriber_id)
     lines_repo.lock_period(work.db, subscriber_id, period)
     lines_repo.move_pending_corrections(work.db, subscriber_id, period)
     version = reports_repo.latest_version(work.db, subscriber_id, period) + 1

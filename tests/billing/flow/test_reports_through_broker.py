@@ -4,20 +4,21 @@ and SMTP sink: lines once per fact, publication once, corrections and re-issues.
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import eventlet
 import requests
 from nameko.amqp.publish import Publisher
 from nameko.events import get_event_exchange
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 
 from services.billing.models import billable_lines, reports
 from services.billing.service import BillingService
 from services.infra.clock import HELSINKI, Clock
 from services.infra.tables import outbox, processed_events
+from tests.billing.report_lines import store_lines
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.conftest import run_now, wait_for
 
@@ -319,3 +320,33 @@ def test_operator_publishes_a_month_from_the_command_line(
         env=environment,
     )
     assert too_early.returncode == 1 and "has not ended" in too_early.stderr
+
+
+def test_a_reissue_waits_for_a_booking_change_of_the_subscriber_in_progress(
+    rpc, admin, report_subscribers, containers, clock, service_config
+):
+    roster = report_subscribers["roster"]
+    store_lines(service_config("billing")["DATABASE_URL"], roster["id"], date(2027, 3, 1), 1)
+    clock.set(MARCH_DUE)
+    run_now(containers["billing"], "publish_due_reports")
+    [first] = reports_of(rpc, admin, roster["id"], MARCH)
+    engine = create_engine(service_config("billing")["DATABASE_URL"], poolclass=NullPool)
+    ledger = func.hashtextextended(f"billing-ledger:{roster['id']}", 0)
+    waiting = (
+        select(func.count())
+        .where(text("pg_locks.locktype = 'advisory' AND NOT pg_locks.granted"))
+        .select_from(text("pg_locks"))
+    )
+
+    with engine.connect() as change_in_progress:
+        change_in_progress.execute(select(func.pg_advisory_xact_lock_shared(ledger)))
+        reissue = eventlet.spawn(
+            rpc.billing.reissue_report, first["id"], {"reason": "Korjattu"}, admin
+        )
+        with engine.connect() as observer:
+            wait_for(lambda: observer.execute(waiting).scalar_one() >= 1)
+        assert not reissue.dead
+        change_in_progress.rollback()
+
+    assert reissue.wait()["version"] == 2
+    engine.dispose()
