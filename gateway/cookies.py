@@ -1,8 +1,11 @@
-"""The only cookies the site sets: the login session and the browser's cookie test (R-COOKIE-1/2).
+"""The only cookies the site sets: the login session, the browser's cookie test and the display
+preferences (R-COOKIE-1/2). None is for analytics or tracking (R-NOINDEX-1).
 
-The session cookie's name starts with `__Host-`, so browsers accept it only with `Secure`,
-`Path=/` and no `Domain`: no subdomain can set or read it. Its lifetime is the session's
-remaining lifetime as the accounts service computed it (2 days, or 14 with "remember me").
+The session and preference cookies' names start with `__Host-`, so browsers accept them only
+with `Secure`, `Path=/` and no `Domain`: no subdomain can set or read them. The session lasts
+the session's remaining lifetime as the accounts service computed it (2 days, or 14 with
+"remember me"); the display preferences a year from when they were last set. The preferences
+hold only the language and theme chosen, nothing about the person.
 """
 
 from datetime import datetime
@@ -12,6 +15,11 @@ from werkzeug.wrappers import Response
 SESSION_COOKIE = "__Host-valmennus_session"
 TEST_COOKIE = "valmennus_cookie_test"
 TEST_COOKIE_VALUE = "1"
+PREFERENCES_COOKIE = "__Host-valmennus_preferences"
+PREFERENCES_SECONDS = 365 * 24 * 3600
+LANGUAGES = ("fi", "sv", "en")
+THEMES = ("system", "light", "dark")
+DEFAULT_PREFERENCES = {"language": "fi", "theme": "system"}
 
 
 def seconds_left(expires_at: datetime | str, now: datetime) -> int:
@@ -47,3 +55,27 @@ def set_test_cookie(response: Response) -> None:
 
 def carries_test_cookie(cookies) -> bool:
     return cookies.get(TEST_COOKIE) == TEST_COOKIE_VALUE
+
+
+def preferences_in(cookies) -> dict:
+    """The preferences a request's cookie holds (`language.theme`); defaults for anything else."""
+    language, _, theme = cookies.get(PREFERENCES_COOKIE, "").partition(".")
+    if language in LANGUAGES and theme in THEMES:
+        return {"language": language, "theme": theme}
+    return dict(DEFAULT_PREFERENCES)
+
+
+def set_preferences_cookie(response: Response, preferences: dict) -> None:
+    response.set_cookie(
+        PREFERENCES_COOKIE,
+        f"{preferences['language']}.{preferences['theme']}",
+        max_age=PREFERENCES_SECONDS,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def clear_preferences_cookie(response: Response) -> None:
+    response.delete_cookie(PREFERENCES_COOKIE, path="/", secure=True, httponly=True, samesite="Lax")

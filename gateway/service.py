@@ -11,6 +11,7 @@ from gateway.routes.bookings import BookingRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.media import MediaRoutes
 from gateway.routes.meta import MetaRoutes
+from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
@@ -24,6 +25,7 @@ class GatewayService(
     HealthRoutes,
     MediaRoutes,
     MetaRoutes,
+    PreferenceRoutes,
     PrivacyRoutes,
 ):
     name = "gateway"
