@@ -11,6 +11,7 @@ from services.accounts.work import Work
 from services.contracts.errors import InvalidInput, Throttled, Unauthenticated
 
 LOGIN_REFUSED = "The username or password is wrong, or the login is not in use."
+FAILURE_CLEANUP_BATCH = 1000
 
 
 def principal_of(account, session_row) -> dict:
@@ -57,6 +58,21 @@ def refuse_password(work: Work, keys: list[bytes], account_id, message: str):
     work.audit("login_failed", subject_id=account_id)
     work.db.commit()
     raise Unauthenticated(message)
+
+
+def delete_expired_failures(work: Work) -> int:
+    """Forget failed logins older than the throttling window, which no longer count.
+
+    Each batch commits on its own, so a long backlog never holds its locks for long.
+    """
+    cutoff = work.now - work.settings.throttle.window
+    deleted = 0
+    while True:
+        batch = repo.delete_failures_before(work.db, cutoff, FAILURE_CLEANUP_BATCH)
+        work.db.commit()
+        deleted += batch
+        if batch < FAILURE_CLEANUP_BATCH:
+            return deleted
 
 
 def confirm_password(work: Work, account, password: str, client_address: str) -> None:

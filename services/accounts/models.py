@@ -60,6 +60,7 @@ login_failures = Table(
     Column("throttle_key", LargeBinary, nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False),
     Index("login_failures_key_time", "throttle_key", "failed_at"),
+    Index("login_failures_time", "failed_at"),
 )
 
 erasure_requests = Table(

@@ -1,7 +1,10 @@
 """Password rules and argon2id hashing.
 
 Hashing is CPU work that would stall every greenlet of the service, so it runs in eventlet's
-thread pool. The list of common passwords is Django's (20,000 entries, BSD licence).
+thread pool. Hash threads still take the CPU from the service's other requests, so at most
+`PASSWORD_HASH_CONCURRENCY` hashes run at once and further logins wait for a slot. The dummy hash
+for an unknown user waits for a slot like any other. The list of common passwords is Django's
+(20,000 entries, BSD licence).
 """
 
 import gzip
@@ -12,6 +15,7 @@ from pathlib import Path
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
+from eventlet.semaphore import Semaphore
 
 from services.contracts.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
@@ -42,6 +46,7 @@ def password_problems(password: str, *personal: str) -> list[str]:
 class PasswordHashing:
     memory_kib: int
     time_cost: int
+    slots: Semaphore
 
     @property
     def hasher(self) -> PasswordHasher:
@@ -49,16 +54,20 @@ class PasswordHashing:
             time_cost=self.time_cost, memory_cost=self.memory_kib, parallelism=1, type=Type.ID
         )
 
+    def _in_slot(self, function, *args):
+        with self.slots:
+            return tpool.execute(function, *args)
+
     def hash(self, password: str) -> str:
-        return tpool.execute(self.hasher.hash, password)
+        return self._in_slot(self.hasher.hash, password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """Check a password; with no hash (unknown user) still spend the same time."""
         if password_hash is None:
-            tpool.execute(self.hasher.hash, password)
+            self._in_slot(self.hasher.hash, password)
             return False
         try:
-            return tpool.execute(self.hasher.verify, password_hash, password)
+            return self._in_slot(self.hasher.verify, password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 

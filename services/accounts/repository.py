@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from services.accounts.models import accounts, erasure_requests, login_failures, sessions
@@ -173,6 +173,21 @@ def record_failures(session, keys: list[bytes], now: datetime) -> None:
 
 def clear_failures(session, key: bytes) -> None:
     session.execute(delete(login_failures).where(login_failures.c.throttle_key == key))
+
+
+def delete_failures_before(session, before: datetime, limit: int) -> int:
+    """Delete up to `limit` failures at or before `before`, skipping rows a login has locked.
+
+    The table has no key of its own, so rows are picked by their physical address (`ctid`).
+    """
+    ctid = literal_column("ctid")
+    doomed = (
+        select(ctid)
+        .where(login_failures.c.failed_at <= before)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return session.execute(delete(login_failures).where(ctid.in_(doomed))).rowcount
 
 
 def insert_erasure_request(session, account_id, now: datetime) -> uuid.UUID:

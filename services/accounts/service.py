@@ -5,6 +5,7 @@ module that does the work. The contract is in README.md beside this file.
 """
 
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from services.accounts import logins, personal_data, profiles, staff, subjects
 from services.accounts.settings import Settings
@@ -25,6 +26,7 @@ from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
 
 USERNAME_IS_FIXED = "The username cannot be changed."
+FAILURE_CLEANUP_SECONDS = 300
 
 
 class AccountsService(ServiceBase):
@@ -72,6 +74,10 @@ class AccountsService(ServiceBase):
         logins.change_password(
             self.work(), account_id, current_password, new_password, client_address
         )
+
+    @timer(interval=FAILURE_CLEANUP_SECONDS)
+    def delete_expired_login_failures(self) -> int:
+        return logins.delete_expired_failures(self.work())
 
     @rpc(expected_exceptions=DomainError)
     def get_account(self, account_id: str, actor: dict | None) -> dict:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
 from services.accounts.passwords import PasswordHashing
@@ -30,6 +31,7 @@ def settings_from(config: dict) -> AccountSettings:
         hashing=PasswordHashing(
             memory_kib=int(config.get("ARGON2_MEMORY_KIB", 19456)),
             time_cost=int(config.get("ARGON2_TIME_COST", 2)),
+            slots=Semaphore(int(config.get("PASSWORD_HASH_CONCURRENCY", 1))),
         ),
     )
 

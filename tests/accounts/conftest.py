@@ -7,6 +7,8 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from services.accounts.service import AccountsService
 from services.infra.clock import Clock, SettableClock
 
+PASSWORD = "kesäinen-aamu-2027"
+
 
 @pytest.fixture
 def clock():
@@ -19,17 +21,34 @@ def accounts_config(service_config):
 
 
 @pytest.fixture
-def accounts(container_factory, accounts_config, clock):
+def accounts_container(container_factory, accounts_config, clock):
     """The accounts service running on the test broker, its clock in the test's hand."""
     container = container_factory(AccountsService, accounts_config)
     next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
     container.start()
+    return container
+
+
+@pytest.fixture
+def accounts(accounts_container, accounts_config):
     with ServiceRpcProxy("accounts", accounts_config) as proxy:
         yield proxy
 
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def log_in(accounts, username, password=PASSWORD, remember_me=False, address=None):
+    """Each call comes from a new address unless one is given, so tests do not throttle others."""
+    return accounts.log_in(
+        {
+            "username": username,
+            "password": password,
+            "remember_me": remember_me,
+            "client_address": address or unique("client-"),
+        }
+    )
 
 
 @pytest.fixture
@@ -40,7 +59,7 @@ def registration():
         "phone": "040 123 4567",
         "subscriber_id": str(uuid.uuid4()),
         "member_number": unique("M-"),
-        "password": "kesäinen-aamu-2027",
+        "password": PASSWORD,
     }
 
 

@@ -13,21 +13,7 @@ from services.contracts.errors import (
     Throttled,
     Unauthenticated,
 )
-from tests.accounts.conftest import unique
-
-PASSWORD = "kesäinen-aamu-2027"
-
-
-def log_in(accounts, username, password=PASSWORD, remember_me=False, address=None):
-    """Each call comes from a new address unless one is given, so tests do not throttle others."""
-    return accounts.log_in(
-        {
-            "username": username,
-            "password": password,
-            "remember_me": remember_me,
-            "client_address": address or unique("client-"),
-        }
-    )
+from tests.accounts.conftest import PASSWORD, log_in, unique
 
 
 def test_registration_normalises_details_and_gives_a_username(accounts, registration):

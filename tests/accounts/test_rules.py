@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
 
 from services.accounts.details import normalise_details, normalise_phone
 from services.accounts.passwords import PasswordHashing, password_problems
 from services.accounts.sessions import SessionLifetimes
+from services.accounts.settings import settings_from
 from services.accounts.throttle import LoginThrottle
 from services.accounts.usernames import new_username
 from services.contracts.errors import InvalidInput
@@ -79,7 +81,7 @@ def test_a_64_character_password_is_accepted_and_verifies():
     password = "kalle-ja-kaisa-kavelivat-kesalla-kauniin-kuusikon-kautta-2027-ok!"[:64]
     assert len(password) == 64
     assert password_problems(password) == []
-    hashing = PasswordHashing(memory_kib=19456, time_cost=2)
+    hashing = PasswordHashing(memory_kib=19456, time_cost=2, slots=Semaphore(1))
     hashed = hashing.hash(password)
     assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert hashing.verify(hashed, password)
@@ -88,8 +90,13 @@ def test_a_64_character_password_is_accepted_and_verifies():
 
 
 def test_hashes_with_weaker_parameters_need_rehashing():
-    weak = PasswordHashing(memory_kib=8192, time_cost=1).hash("vanha-salasana-123")
-    assert PasswordHashing(memory_kib=19456, time_cost=2).needs_rehash(weak)
+    weak = PasswordHashing(8192, 1, Semaphore(1)).hash("vanha-salasana-123")
+    assert PasswordHashing(19456, 2, Semaphore(1)).needs_rehash(weak)
+
+
+def test_concurrent_hashes_are_one_unless_configured():
+    assert settings_from({}).hashing.slots.balance == 1
+    assert settings_from({"PASSWORD_HASH_CONCURRENCY": "3"}).hashing.slots.balance == 3
 
 
 def test_login_lasts_two_days_or_fourteen_with_remember_me():
