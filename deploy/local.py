@@ -112,6 +112,7 @@ def run() -> int:
     env = dict(os.environ, PSYCOPG_WAIT_FUNC="wait_select", PATH=f"{BIN}:{os.environ['PATH']}")
     gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
     env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
+    env.setdefault("BOOKING_LINK_BASE_URL", gateway_url)
     accounts = load_config("accounts")
     media = load_config("media")
     bookings = load_config("bookings")

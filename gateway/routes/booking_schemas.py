@@ -1,4 +1,4 @@
-"""Public HTTP schemas of the catalogue, slots, bookings and notes.
+"""Public HTTP schemas of the catalogue, slots, bookings, notes and feedback.
 
 Request bodies are validated by the bookings service with the contract's schemas (the gateway
 passes the JSON on unchanged); these describe the answers and document both in OpenAPI.
@@ -12,6 +12,8 @@ from services.contracts.bookings import (
     AvailabilityChangeInput,
     BookingRequest,
     CoachInput,
+    FeedbackInput,
+    FeedbackSummaryQuery,
     NoteInput,
     Reschedule,
     ServiceInput,
@@ -172,3 +174,47 @@ class NoteSchema(Schema):
 
 class NoteListSchema(Schema):
     items = fields.List(fields.Nested(NoteSchema))
+
+
+class FeedbackRequest(FeedbackInput):
+    """Replaces the rating and the comment; without `comment` the comment is removed."""
+
+
+class FeedbackSchema(Schema):
+    booking_id = fields.UUID()
+    rating = fields.Integer(metadata={"minimum": 1, "maximum": 5})
+    comment = fields.String(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+    changeable_until = fields.String(
+        metadata={"description": "The coachee may change the feedback until then (409 after)."}
+    )
+
+
+class FeedbackSummaryQuerySchema(FeedbackSummaryQuery):
+    """Ratings are kept by the month of the session, so the summary counts whole months."""
+
+    from_ = fields.Date(
+        required=True,
+        data_key="from",
+        metadata={"description": "Counted from the first day of this day's month."},
+    )
+    to = fields.Date(
+        required=True,
+        metadata={"description": "Counted to the last day of this day's month; not before `from`."},
+    )
+
+
+class FeedbackStatisticsSchema(Schema):
+    service_id = fields.UUID()
+    service_name = fields.String()
+    coach_id = fields.UUID()
+    coach_name = fields.String()
+    count = fields.Integer()
+    average_rating = fields.Float(metadata={"example": 4.25})
+
+
+class FeedbackSummarySchema(Schema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First day counted."})
+    to = fields.Date(metadata={"description": "Last day counted."})
+    items = fields.List(fields.Nested(FeedbackStatisticsSchema))

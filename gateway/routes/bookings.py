@@ -1,4 +1,5 @@
-"""The catalogue, slot search, the booking form, bookings, notes and the admin's scheduling.
+"""The catalogue, slot search, the booking form, bookings, notes, feedback and the admin's
+scheduling.
 
 Bodies go to the bookings service as sent; it validates them with the contract's schemas, so a
 problem comes back as a 422 naming the field.
@@ -22,6 +23,10 @@ from gateway.routes.booking_schemas import (
     CoachListSchema,
     CoachSchema,
     EligibilityDecision,
+    FeedbackRequest,
+    FeedbackSchema,
+    FeedbackSummaryQuerySchema,
+    FeedbackSummarySchema,
     NoteListSchema,
     NoteRequest,
     NoteSchema,
@@ -315,3 +320,38 @@ class BookingRoutes:
     def edit_note(self, request, booking_id, note_id):
         caller = self.caller(request, roles=STAFF)
         return self.bookings.edit_note(booking_id, note_id, json_object(request), caller.actor)
+
+    @api(
+        "GET",
+        "/api/bookings/<booking_id>/feedback",
+        summary="The coachee's feedback on a session (the coachee, assigned coach, admin)",
+        response_schema=FeedbackSchema,
+        tags=("feedback",),
+    )
+    def get_feedback(self, request, booking_id):
+        caller = self.caller(request, roles=BOOKING_ROLES)
+        return self.bookings.get_feedback(booking_id, caller.actor)
+
+    @api(
+        "PUT",
+        "/api/bookings/<booking_id>/feedback",
+        summary="Give or change feedback on a completed session (its coachee, within 30 days)",
+        request_schema=FeedbackRequest,
+        response_schema=FeedbackSchema,
+        tags=("feedback",),
+    )
+    def give_feedback(self, request, booking_id):
+        caller = self.caller(request, roles=(COACHEE,))
+        return self.bookings.give_feedback(booking_id, json_object(request), caller.actor)
+
+    @api(
+        "GET",
+        "/api/feedback/summary",
+        summary="Ratings per service and coach: count and average, no comments (admin)",
+        query_schema=FeedbackSummaryQuerySchema,
+        response_schema=FeedbackSummarySchema,
+        tags=("feedback",),
+    )
+    def summarize_feedback(self, request):
+        caller = self.caller(request, roles=(ADMIN,))
+        return self.bookings.summarize_feedback(request.args.to_dict(), caller.actor)

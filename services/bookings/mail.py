@@ -2,7 +2,8 @@
 
 Pure composition: given what a mail is about, it returns the message; the mail sender sends it.
 A mail holds only what its recipient needs: never identity codes, member numbers or the
-coachee's own message.
+coachee's own message. The feedback request names nothing about the session, only a link to the
+booking, which opens after logging in.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,12 @@ from email.utils import format_datetime, parseaddr
 from uuid import UUID
 
 from services.bookings.calendar_invite import CANCEL, REQUEST, CalendarEvent, calendar
-from services.bookings.notifications import CANCELLATION, CONFIRMATION, REMINDER
+from services.bookings.notifications import (
+    CANCELLATION,
+    CONFIRMATION,
+    FEEDBACK_REQUEST,
+    REMINDER,
+)
 from services.infra.clock import HELSINKI
 
 WEEKDAYS = ("ma", "ti", "ke", "to", "pe", "la", "su")
@@ -34,6 +40,11 @@ class BookingMail:
     coach_name: str
     recipient_name: str
     recipient_email: str
+    link_base_url: str
+
+    @property
+    def link(self) -> str:
+        return f"{self.link_base_url}/api/bookings/{self.booking_id}"
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,14 @@ WORDINGS = {
         "Muistutus",
         "Muistutamme tulevasta valmennuksestasi.",
         "A reminder of your coming coaching session.",
+    ),
+    FEEDBACK_REQUEST: Wording(
+        "Palautepyyntö",
+        "Kiitos valmennuksesta! Kerrothan, miten onnistuimme: kirjaudu palveluun ja anna "
+        "valmennukselle arvio asteikolla 1–5 ja halutessasi sanallinen palaute varauksesi "
+        "sivulla:",
+        "Thank you for your coaching session. Please log in and rate it from 1 to 5 on your "
+        "booking's page; a comment is welcome too.",
     ),
 }
 CALENDAR_ATTACHMENTS = {CONFIRMATION: (REQUEST, "invite.ics"), CANCELLATION: (CANCEL, "cancel.ics")}
@@ -90,6 +109,17 @@ def details(mail: BookingMail) -> list[str]:
     ]
 
 
+def about(mail: BookingMail) -> list[str]:
+    return [mail.link] if mail.kind == FEEDBACK_REQUEST else details(mail)
+
+
+def subject(mail: BookingMail) -> str:
+    wording = WORDINGS[mail.kind].subject
+    if mail.kind == FEEDBACK_REQUEST:
+        return wording
+    return f"{wording}: {mail.service_name}, {helsinki_time(mail.starts_at)}"
+
+
 def body(mail: BookingMail, signature: str) -> str:
     wording = WORDINGS[mail.kind]
     lines = [
@@ -97,7 +127,7 @@ def body(mail: BookingMail, signature: str) -> str:
         "",
         wording.finnish,
         "",
-        *details(mail),
+        *about(mail),
         "",
         wording.english,
         "",
@@ -128,9 +158,7 @@ def compose(mail: BookingMail, sender: str, now: datetime) -> EmailMessage:
     sender_name, sender_email = parseaddr(sender)
     signature = sender_name or sender_email
     message = EmailMessage()
-    message["Subject"] = (
-        f"{WORDINGS[mail.kind].subject}: {mail.service_name}, {helsinki_time(mail.starts_at)}"
-    )
+    message["Subject"] = subject(mail)
     message["From"] = sender
     message["To"] = Address(display_name=mail.recipient_name, addr_spec=mail.recipient_email)
     message["Date"] = format_datetime(now.astimezone(HELSINKI))

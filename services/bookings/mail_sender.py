@@ -19,14 +19,21 @@ from services.bookings.models import (
     mail_jobs,
     specifications,
 )
-from services.bookings.notifications import CANCELLATION, REMINDER, queue_mail
+from services.bookings.notifications import (
+    CANCELLATION,
+    FEEDBACK_REQUEST,
+    REMINDER,
+    queue_mail,
+)
 from services.bookings.work import Work
-from services.contracts.bookings import CANCELLED, CONFIRMED
+from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
 from services.contracts.errors import NotFound
 from services.infra import mail_queue
 from services.infra.mailer import SmtpMailer
 
 log = logging.getLogger(__name__)
+
+STATUS_A_MAIL_NEEDS = {CANCELLATION: CANCELLED, FEEDBACK_REQUEST: COMPLETED}
 
 
 def booking_with_names(session, booking_id) -> RowMapping:
@@ -47,7 +54,7 @@ def booking_with_names(session, booking_id) -> RowMapping:
 
 def reason_not_to_send(job, booking, now: datetime) -> str | None:
     """Why the job's mail would no longer tell the truth about the booking; None if it would."""
-    wanted = CANCELLED if job["kind"] == CANCELLATION else CONFIRMED
+    wanted = STATUS_A_MAIL_NEEDS.get(job["kind"], CONFIRMED)
     if booking["status"] != wanted:
         return f"the booking is {booking['status']}"
     if job["kind"] == CANCELLATION:
@@ -66,7 +73,7 @@ def calendar_sequence(job, booking) -> int:
     return changed + 1 if job["kind"] == CANCELLATION else changed
 
 
-def booking_mail(job, booking, recipient: dict) -> BookingMail:
+def booking_mail(job, booking, recipient: dict, link_base_url: str) -> BookingMail:
     return BookingMail(
         kind=job["kind"],
         job_id=job["id"],
@@ -80,6 +87,7 @@ def booking_mail(job, booking, recipient: dict) -> BookingMail:
         coach_name=booking["coach_name"],
         recipient_name=recipient["name"],
         recipient_email=recipient["email"],
+        link_base_url=link_base_url,
     )
 
 
@@ -91,7 +99,8 @@ def send_job(work: Work, mailer: SmtpMailer, job, booking) -> bool:
         return False
     try:
         recipient = work.accounts.get_account(str(booking["coachee_id"]), None)
-        mailer.send(compose(booking_mail(job, booking, recipient), mailer.sender, work.now))
+        mail = booking_mail(job, booking, recipient, work.rules.link_base_url)
+        mailer.send(compose(mail, mailer.sender, work.now))
     except NotFound:
         gone = "not sent: the coachee's account is gone"
         mail_queue.close(work.db, mail_jobs, job["id"], work.now, gone)

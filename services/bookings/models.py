@@ -2,12 +2,16 @@
 
 `bookings.blocks_until` is the end plus the buffer between sessions, so the exclusion constraint
 on (coach, [starts_at, blocks_until)) keeps the buffer too.
+
+`feedback` copies the service, coach and month of the session so that a rating can outlive its
+link to the booking: erasure detaches it (no booking, comment or times) and the statistics keep it.
 """
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -136,4 +140,26 @@ mail_jobs = Table(
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("booking_id", "kind", "starts_at", name="mail_jobs_once"),
     Index("mail_jobs_due", "next_attempt_at"),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id"), unique=True),
+    Column("service_id", UUID(as_uuid=True), ForeignKey("catalogue_services.id"), nullable=False),
+    Column("coach_id", UUID(as_uuid=True), ForeignKey("coaches.id"), nullable=False),
+    Column("session_month", Date, nullable=False),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", Text),
+    Column("created_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True)),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="feedback_rating"),
+    CheckConstraint(
+        "(booking_id IS NOT NULL AND created_at IS NOT NULL AND updated_at IS NOT NULL)"
+        " OR (booking_id IS NULL AND comment IS NULL AND created_at IS NULL"
+        " AND updated_at IS NULL)",
+        name="feedback_detached_is_anonymous",
+    ),
+    Index("feedback_statistics", "session_month", "service_id", "coach_id"),
 )

@@ -11,6 +11,7 @@ from services.contracts.bookings import BOOKING_CANCELLED, BOOKING_COMPLETED, BO
 CONFIRMATION = "confirmation"
 CANCELLATION = "cancellation"
 REMINDER = "reminder"
+FEEDBACK_REQUEST = "feedback_request"
 
 
 def event_payload(booking) -> dict:
@@ -49,3 +50,4 @@ def booking_cancelled(work: Work, booking, was_confirmed: bool) -> None:
 
 def booking_completed(work: Work, booking) -> None:
     work.outbox.dispatch(BOOKING_COMPLETED, event_payload(booking))
+    queue_mail(work, booking, FEEDBACK_REQUEST)

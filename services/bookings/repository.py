@@ -1,9 +1,9 @@
 """Queries of the bookings service, given a session."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -13,6 +13,7 @@ from services.bookings.models import (
     catalogue_services,
     coach_services,
     coaches,
+    feedback,
     mail_jobs,
     notes,
     specifications,
@@ -271,3 +272,60 @@ def notes_of(session, booking_ids: list) -> list[RowMapping]:
 
 def insert_mail_job(session, values: dict) -> None:
     session.execute(pg_insert(mail_jobs).values(values).on_conflict_do_nothing())
+
+
+def save_feedback(session, values: dict) -> RowMapping:
+    """Insert the booking's feedback, or replace its rating and comment if it has one."""
+    query = pg_insert(feedback).values(values)
+    query = query.on_conflict_do_update(
+        index_elements=[feedback.c.booking_id],
+        set_={
+            "rating": query.excluded.rating,
+            "comment": query.excluded.comment,
+            "updated_at": query.excluded.updated_at,
+        },
+    )
+    return session.execute(query.returning(feedback)).mappings().one()
+
+
+def feedback_of(session, booking_ids: list) -> list[RowMapping]:
+    query = select(feedback).where(feedback.c.booking_id.in_(booking_ids))
+    return session.execute(query.order_by(feedback.c.created_at)).mappings().all()
+
+
+def detach_feedback(session, booking_ids: list) -> int:
+    """Keep only the rating, service, coach and month of these bookings' feedback."""
+    query = (
+        update(feedback)
+        .where(feedback.c.booking_id.in_(booking_ids))
+        .values(booking_id=None, comment=None, created_at=None, updated_at=None)
+    )
+    return session.execute(query).rowcount
+
+
+def feedback_statistics(
+    session, first_month: date, last_month: date, service_id=None, coach_id=None
+) -> list[RowMapping]:
+    """Count and average rating per service and coach of sessions in these months."""
+    query = (
+        select(
+            feedback.c.service_id,
+            catalogue_services.c.name.label("service_name"),
+            feedback.c.coach_id,
+            coaches.c.name.label("coach_name"),
+            func.count().label("count"),
+            func.round(func.avg(feedback.c.rating), 2).label("average_rating"),
+        )
+        .join(catalogue_services, catalogue_services.c.id == feedback.c.service_id)
+        .join(coaches, coaches.c.id == feedback.c.coach_id)
+        .where(feedback.c.session_month.between(first_month, last_month))
+        .group_by(
+            feedback.c.service_id, catalogue_services.c.name, feedback.c.coach_id, coaches.c.name
+        )
+        .order_by(catalogue_services.c.name, coaches.c.name, feedback.c.coach_id)
+    )
+    if service_id is not None:
+        query = query.where(feedback.c.service_id == service_id)
+    if coach_id is not None:
+        query = query.where(feedback.c.coach_id == coach_id)
+    return session.execute(query).mappings().all()

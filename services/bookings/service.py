@@ -1,4 +1,5 @@
-"""The bookings service: catalogue, coaches' availability, slot search, bookings, coach notes.
+"""The bookings service: catalogue, coaches' availability, slot search, bookings, coach notes,
+feedback.
 
 Entrypoints only; the contract is in README.md beside this file.
 """
@@ -11,6 +12,7 @@ from services.bookings import (
     billing_snapshot,
     booking_flow,
     catalogue,
+    feedback,
     lifecycle,
     listing,
     mail_sender,
@@ -26,6 +28,8 @@ from services.contracts.bookings import (
     BookingFilter,
     BookingRequest,
     CoachInput,
+    FeedbackInput,
+    FeedbackSummaryQuery,
     NoteInput,
     Reschedule,
     ServiceInput,
@@ -175,6 +179,22 @@ class BookingsService(ServiceBase):
     def edit_note(self, booking_id: str, note_id: str, note: dict, actor: dict) -> dict:
         body = load(NoteInput(), note)["body"]
         return notes.edit_note(self.work(), booking_id, note_id, body, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def give_feedback(self, booking_id: str, data: dict, actor: dict) -> dict:
+        return feedback.give_feedback(
+            self.work(), booking_id, load(FeedbackInput(), data), required_actor(actor)
+        )
+
+    @rpc(expected_exceptions=DomainError)
+    def get_feedback(self, booking_id: str, actor: dict) -> dict:
+        return feedback.get_feedback(self.work(), booking_id, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def summarize_feedback(self, query: dict, actor: dict) -> dict:
+        return feedback.summarize_feedback(
+            self.work(), load(FeedbackSummaryQuery(), query), required_actor(actor)
+        )
 
     @timer(interval=HOLD_EXPIRY_SECONDS)
     def release_expired_holds(self) -> None:

@@ -1,4 +1,4 @@
-"""The booking rules, read once from the service's configuration."""
+"""The booking rules and the site's address for links in mails, read once from the config."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +16,8 @@ class BookingRules:
     eligibility_hold: timedelta
     reminder_before: timedelta
     max_search_days: int
+    feedback_window: timedelta
+    link_base_url: str
 
 
 def rules_from(config: dict) -> BookingRules:
@@ -34,6 +36,10 @@ def rules_from(config: dict) -> BookingRules:
         eligibility_hold=hours("ELIGIBILITY_HOLD_HOURS", 72),
         reminder_before=hours("REMINDER_HOURS_BEFORE", 24),
         max_search_days=int(config.get("SLOT_SEARCH_MAX_DAYS", 62)),
+        feedback_window=timedelta(days=float(config.get("FEEDBACK_WINDOW_DAYS", 30))),
+        link_base_url=str(
+            config.get("BOOKING_LINK_BASE_URL", "https://valmennuskalenteri.local")
+        ).rstrip("/"),
     )
 
 

@@ -1,4 +1,4 @@
-"""How bookings, free slots and notes look to callers."""
+"""How bookings, free slots, notes and feedback look to callers."""
 
 from services.bookings import repository as repo
 from services.bookings.slots import OpenSlot
@@ -56,4 +56,26 @@ def note_view(note) -> dict:
         "body": note["body"],
         "created_at": iso(note["created_at"]),
         "updated_at": iso(note["updated_at"]),
+    }
+
+
+def feedback_view(row, changeable_until) -> dict:
+    return {
+        "booking_id": str(row["booking_id"]),
+        "rating": row["rating"],
+        "comment": row["comment"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+        "changeable_until": iso(changeable_until),
+    }
+
+
+def feedback_statistics_view(row) -> dict:
+    return {
+        "service_id": str(row["service_id"]),
+        "service_name": row["service_name"],
+        "coach_id": str(row["coach_id"]),
+        "coach_name": row["coach_name"],
+        "count": row["count"],
+        "average_rating": float(row["average_rating"]),
     }

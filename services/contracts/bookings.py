@@ -3,7 +3,7 @@
 RPC methods are listed with their arguments, answers and errors in services/bookings/README.md.
 """
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from nameko.exceptions import deserialize_to_instance
 
 from services.contracts.accounts import CoacheeRegistration
@@ -112,3 +112,22 @@ class BookingFilter(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None)
+
+
+class FeedbackInput(Schema):
+    """A coachee's feedback on a completed session; a PUT replaces both fields."""
+
+    rating = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    comment = free_text(2000, load_default=None, allow_none=True)
+
+
+class FeedbackSummaryQuery(Schema):
+    from_ = fields.Date(required=True, data_key="from")
+    to = fields.Date(required=True)
+    service_id = fields.UUID(load_default=None)
+    coach_id = fields.UUID(load_default=None)
+
+    @validates_schema
+    def to_not_before_from(self, data: dict, **kwargs) -> None:
+        if data["to"] < data["from_"]:
+            raise ValidationError("Must not be before `from`.", "to")

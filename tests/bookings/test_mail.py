@@ -22,7 +22,13 @@ from services.bookings.models import (
     mail_jobs,
     specifications,
 )
-from services.bookings.notifications import CANCELLATION, CONFIRMATION, REMINDER, queue_mail
+from services.bookings.notifications import (
+    CANCELLATION,
+    CONFIRMATION,
+    FEEDBACK_REQUEST,
+    REMINDER,
+    queue_mail,
+)
 from services.bookings.settings import rules_from
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
@@ -53,6 +59,7 @@ def booking_mail(kind=CONFIRMATION, starts_at=datetime(2027, 3, 2, 7, 0, tzinfo=
         "coach_name": "Kaisa Valmentaja",
         "recipient_name": "Maija Meikäläinen",
         "recipient_email": "maija@example.fi",
+        "link_base_url": "https://valmennus.example",
     }
     return BookingMail(**{**values, **changes})
 
@@ -224,6 +231,20 @@ def test_reminder_is_text_only():
     assert list(message.iter_attachments()) == []
 
 
+def test_feedback_request_greets_and_links_to_the_booking_without_telling_about_the_session():
+    mail = booking_mail(kind=FEEDBACK_REQUEST)
+    message = compose(mail, SENDER, NOW)
+    text = message.get_body().get_content()
+
+    assert message["Subject"] == "Palautepyyntö"
+    assert text.startswith("Hei Maija Meikäläinen,\n\nKiitos valmennuksesta!")
+    assert f"\nhttps://valmennus.example/api/bookings/{mail.booking_id}\n" in text
+    assert "rate it from 1 to 5" in text
+    for detail in ("Uravalmennus", "Työnhaku", "Kaisa Valmentaja", "2.3.2027", "Videoyhteys"):
+        assert detail not in message.as_string()
+    assert list(message.iter_attachments()) == []
+
+
 def test_retry_delay_doubles_up_to_the_cap():
     policy = RetryPolicy(timedelta(seconds=60), timedelta(seconds=300), max_attempts=5)
     assert [policy.delay_after(n).total_seconds() for n in range(1, 6)] == [60, 120, 240, 300, 300]
@@ -247,6 +268,8 @@ MOVED = START + timedelta(hours=1)
         (REMINDER, CONFIRMED, MOVED, "the booking has moved"),
         (REMINDER, CANCELLED, START, "the booking is cancelled"),
         (REMINDER, COMPLETED, START, "the booking is completed"),
+        (FEEDBACK_REQUEST, COMPLETED, START, None),
+        (FEEDBACK_REQUEST, CONFIRMED, START, "the booking is confirmed"),
     ],
 )
 def test_a_job_is_sent_only_while_the_booking_is_as_its_mail_says(kind, status, starts_at, reason):
