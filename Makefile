@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean compose-checker
+.PHONY: install run test lint bench clean test-tools
 
 install: $(STAMP)
 
@@ -20,14 +20,18 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# docker-compose checks deploy/docker-compose.yml offline; no Docker engine is needed.
-compose-checker:
-	@command -v docker-compose >/dev/null || { \
-	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
-	  && apt-get update -q && apt-get install -y -q --no-install-recommends docker-compose; } \
-	|| { echo "install docker-compose (Debian: apt-get install docker-compose)"; exit 1; }
+# Tools the tests use from Debian: docker-compose checks deploy/docker-compose.yml offline (no
+# Docker engine needed); exiftool reads cleaned media as a second, independent reader.
+TEST_TOOLS := docker-compose:docker-compose exiftool:libimage-exiftool-perl
 
-test: lint compose-checker
+test-tools:
+	@missing=""; for tool in $(TEST_TOOLS); do \
+	  command -v $${tool%%:*} >/dev/null || missing="$$missing $${tool#*:}"; done; \
+	[ -z "$$missing" ] || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; } \
+	|| { echo "install:$$missing (Debian: apt-get install$$missing)"; exit 1; }
+
+test: lint test-tools
 	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/pytest
 
 bench: $(STAMP)
