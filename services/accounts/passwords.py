@@ -2,8 +2,10 @@
 
 Hashing is CPU work that would stall every greenlet of the service, so it runs in eventlet's
 thread pool. Hash threads still take the CPU from the service's other requests, so at most
-`PASSWORD_HASH_CONCURRENCY` hashes run at once and further logins wait for a slot. The dummy hash
-for an unknown user waits for a slot like any other. The list of common passwords is Django's
+`PASSWORD_HASH_CONCURRENCY` hashes run at once and further logins wait for a slot. A login
+that waits longer than `PASSWORD_HASH_WAIT_SECONDS` is refused as throttled (429), so a flood
+of logins cannot make the queue, and every login in it, grow without end. The dummy hash for an
+unknown user waits for a slot like any other. The list of common passwords is Django's
 (20,000 entries, BSD licence).
 """
 
@@ -18,8 +20,10 @@ from eventlet import tpool
 from eventlet.semaphore import Semaphore
 
 from services.contracts.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from services.contracts.errors import Throttled
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
+BUSY_RETRY_SECONDS = 5
 
 
 @cache
@@ -47,6 +51,7 @@ class PasswordHashing:
     memory_kib: int
     time_cost: int
     slots: Semaphore
+    wait_seconds: float
 
     @property
     def hasher(self) -> PasswordHasher:
@@ -55,8 +60,14 @@ class PasswordHashing:
         )
 
     def _in_slot(self, function, *args):
-        with self.slots:
+        if not self.slots.acquire(timeout=self.wait_seconds):
+            raise Throttled(
+                "Too many logins at once; try again in a moment.", retry_after=BUSY_RETRY_SECONDS
+            )
+        try:
             return tpool.execute(function, *args)
+        finally:
+            self.slots.release()
 
     def hash(self, password: str) -> str:
         return self._in_slot(self.hasher.hash, password)

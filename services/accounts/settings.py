@@ -32,6 +32,7 @@ def settings_from(config: dict) -> AccountSettings:
             memory_kib=int(config.get("ARGON2_MEMORY_KIB", 19456)),
             time_cost=int(config.get("ARGON2_TIME_COST", 2)),
             slots=Semaphore(int(config.get("PASSWORD_HASH_CONCURRENCY", 1))),
+            wait_seconds=float(config.get("PASSWORD_HASH_WAIT_SECONDS", 10)),
         ),
     )
 

@@ -1,10 +1,11 @@
-"""No more password hashes run at once in one accounts process than PASSWORD_HASH_CONCURRENCY.
+"""No more password hashes run at once in one accounts process than PASSWORD_HASH_CONCURRENCY,
+and a login that cannot get a slot within PASSWORD_HASH_WAIT_SECONDS is throttled.
 
 The service's own argon2 hasher is wrapped in a gauge that counts, inside the hash threads, how
 many hashes run at the same time while many logins arrive in parallel through the broker.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import eventlet
 import pytest
@@ -12,9 +13,9 @@ from eventlet.patcher import original
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.utils import get_extension
 
-from services.accounts.passwords import PasswordHashing
+from services.accounts.passwords import BUSY_RETRY_SECONDS, PasswordHashing
 from services.accounts.settings import Settings
-from services.contracts.errors import Unauthenticated
+from services.contracts.errors import Throttled, Unauthenticated
 from tests.accounts.conftest import log_in, unique
 
 PARALLEL_LOGINS = 6
@@ -72,7 +73,9 @@ def gauge(accounts_container) -> HashGauge:
     provider = get_extension(accounts_container, Settings)
     hashing = provider.settings.hashing
     gauge = HashGauge()
-    gauged = GaugedHashing(hashing.memory_kib, hashing.time_cost, hashing.slots, gauge)
+    gauged = GaugedHashing(
+        **{f.name: getattr(hashing, f.name) for f in fields(hashing)}, gauge=gauge
+    )
     provider.settings = replace(provider.settings, hashing=gauged)
     return gauge
 
@@ -96,3 +99,26 @@ def test_parallel_logins_hash_one_at_a_time_known_user_or_not(
     assert outcomes == ["logged in"] * PARALLEL_LOGINS + ["refused"] * PARALLEL_LOGINS
     assert gauge.total == 1 + len(attempts)
     assert gauge.most_at_once == 1
+
+
+def test_logins_that_cannot_get_a_hash_slot_in_time_are_throttled_with_retry_after(
+    accounts, accounts_config, accounts_container, registration
+):
+    provider = get_extension(accounts_container, Settings)
+    slow_and_impatient = replace(provider.settings.hashing, time_cost=8, wait_seconds=0.001)
+    provider.settings = replace(provider.settings, hashing=slow_and_impatient)
+    username = accounts.register_coachee(registration)["username"]
+
+    def attempt(_) -> str:
+        with ServiceRpcProxy("accounts", accounts_config, timeout=60) as own:
+            try:
+                log_in(own, username)
+                return "logged in"
+            except Throttled as busy:
+                assert busy.retry_after == BUSY_RETRY_SECONDS
+                return "busy"
+
+    outcomes = list(eventlet.GreenPool(PARALLEL_LOGINS).imap(attempt, range(PARALLEL_LOGINS)))
+
+    assert set(outcomes) == {"logged in", "busy"}
+    assert attempt(None) == "logged in"

@@ -7,12 +7,12 @@ from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
 
 from services.accounts.details import normalise_details, normalise_phone
-from services.accounts.passwords import PasswordHashing, password_problems
+from services.accounts.passwords import BUSY_RETRY_SECONDS, PasswordHashing, password_problems
 from services.accounts.sessions import SessionLifetimes
 from services.accounts.settings import settings_from
 from services.accounts.throttle import LoginThrottle
 from services.accounts.usernames import new_username
-from services.contracts.errors import InvalidInput
+from services.contracts.errors import InvalidInput, Throttled
 from services.contracts.identity_code import contains_identity_code, no_identity_code
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
@@ -81,7 +81,7 @@ def test_a_64_character_password_is_accepted_and_verifies():
     password = "kalle-ja-kaisa-kavelivat-kesalla-kauniin-kuusikon-kautta-2027-ok!"[:64]
     assert len(password) == 64
     assert password_problems(password) == []
-    hashing = PasswordHashing(memory_kib=19456, time_cost=2, slots=Semaphore(1))
+    hashing = PasswordHashing(memory_kib=19456, time_cost=2, slots=Semaphore(1), wait_seconds=10)
     hashed = hashing.hash(password)
     assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert hashing.verify(hashed, password)
@@ -90,13 +90,30 @@ def test_a_64_character_password_is_accepted_and_verifies():
 
 
 def test_hashes_with_weaker_parameters_need_rehashing():
-    weak = PasswordHashing(8192, 1, Semaphore(1)).hash("vanha-salasana-123")
-    assert PasswordHashing(19456, 2, Semaphore(1)).needs_rehash(weak)
+    weak = PasswordHashing(8192, 1, Semaphore(1), 10).hash("vanha-salasana-123")
+    assert PasswordHashing(19456, 2, Semaphore(1), 10).needs_rehash(weak)
 
 
 def test_concurrent_hashes_are_one_unless_configured():
     assert settings_from({}).hashing.slots.balance == 1
     assert settings_from({"PASSWORD_HASH_CONCURRENCY": "3"}).hashing.slots.balance == 3
+    assert settings_from({}).hashing.wait_seconds == 10
+    assert settings_from({"PASSWORD_HASH_WAIT_SECONDS": "2.5"}).hashing.wait_seconds == 2.5
+
+
+def test_a_hash_that_cannot_get_a_slot_in_time_is_throttled_and_leaves_the_slot_alone():
+    slots = Semaphore(1)
+    hashing = PasswordHashing(8192, 1, slots, wait_seconds=0.05)
+    slots.acquire()
+
+    with pytest.raises(Throttled) as refused:
+        hashing.verify(None, "kuka-tahansa-2027")
+
+    assert refused.value.retry_after == BUSY_RETRY_SECONDS
+    assert slots.balance == 0
+    slots.release()
+    assert hashing.verify(None, "kuka-tahansa-2027") is False
+    assert slots.balance == 1
 
 
 def test_login_lasts_two_days_or_fourteen_with_remember_me():
