@@ -6,7 +6,7 @@ closed unsent.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
@@ -52,8 +52,9 @@ def booking_with_names(session, booking_id) -> RowMapping:
     return session.execute(query).mappings().one()
 
 
-def reason_not_to_send(job, booking, now: datetime) -> str | None:
-    """Why the job's mail would no longer tell the truth about the booking; None if it would."""
+def reason_not_to_send(job, booking, now: datetime, feedback_window: timedelta) -> str | None:
+    """Why the job's mail would no longer tell the truth about the booking, or would ask for
+    what can no longer be given; None if it would not."""
     wanted = STATUS_A_MAIL_NEEDS.get(job["kind"], CONFIRMED)
     if booking["status"] != wanted:
         return f"the booking is {booking['status']}"
@@ -63,6 +64,8 @@ def reason_not_to_send(job, booking, now: datetime) -> str | None:
         return "the booking has moved"
     if job["kind"] == REMINDER and now >= booking["starts_at"]:
         return "the session has started"
+    if job["kind"] == FEEDBACK_REQUEST and now > booking["starts_at"] + feedback_window:
+        return "the feedback window has closed"
     return None
 
 
@@ -93,7 +96,7 @@ def booking_mail(job, booking, recipient: dict, link_base_url: str) -> BookingMa
 
 def send_job(work: Work, mailer: SmtpMailer, job, booking) -> bool:
     """Send one claimed job's mail; True when it went out."""
-    reason = reason_not_to_send(job, booking, work.now)
+    reason = reason_not_to_send(job, booking, work.now, work.rules.feedback_window)
     if reason is not None:
         mail_queue.close(work.db, mail_jobs, job["id"], work.now, f"not sent: {reason}")
         return False

@@ -254,6 +254,7 @@ START = NOW + timedelta(days=2)
 
 
 MOVED = START + timedelta(hours=1)
+FEEDBACK_WINDOW = timedelta(days=30)
 
 
 @pytest.mark.parametrize(
@@ -274,13 +275,25 @@ MOVED = START + timedelta(hours=1)
 )
 def test_a_job_is_sent_only_while_the_booking_is_as_its_mail_says(kind, status, starts_at, reason):
     job = {"kind": kind, "starts_at": START}
-    assert reason_not_to_send(job, {"status": status, "starts_at": starts_at}, NOW) == reason
+    booking = {"status": status, "starts_at": starts_at}
+    assert reason_not_to_send(job, booking, NOW, FEEDBACK_WINDOW) == reason
 
 
 def test_reminder_for_a_session_already_started_is_not_sent():
     job = {"kind": REMINDER, "starts_at": START}
     booking = {"status": CONFIRMED, "starts_at": START}
-    assert reason_not_to_send(job, booking, START) == "the session has started"
+    assert reason_not_to_send(job, booking, START, FEEDBACK_WINDOW) == "the session has started"
+
+
+def test_a_feedback_request_is_sent_until_the_feedback_window_closes():
+    job = {"kind": FEEDBACK_REQUEST, "starts_at": START}
+    booking = {"status": COMPLETED, "starts_at": START}
+    closes = START + FEEDBACK_WINDOW
+    assert reason_not_to_send(job, booking, closes, FEEDBACK_WINDOW) is None
+    late = closes + timedelta(seconds=1)
+    assert (
+        reason_not_to_send(job, booking, late, FEEDBACK_WINDOW) == "the feedback window has closed"
+    )
 
 
 # Sending through the real database, accounts service and SMTP sink
