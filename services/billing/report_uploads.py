@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
 
 from services.billing.models import report_file_uploads
 from services.billing.work import Work
+from services.infra.database import transaction_beside
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ PURGE_BATCH = 100
 
 def note(db, keys: Iterable[str], now: datetime) -> None:
     """Commit a note of the keys about to be stored, apart from the caller's transaction."""
-    with Session(db.get_bind()) as own, own.begin():
+    with transaction_beside(db) as own:
         own.execute(insert(report_file_uploads), [{"key": k, "started_at": now} for k in keys])
 
 
@@ -43,7 +43,7 @@ def delete_files(storage, db, keys: list[str]) -> None:
     except Exception:
         log.exception("could not delete report files %s; the cleanup timer tries again", keys)
         return
-    with Session(db.get_bind()) as own, own.begin():
+    with transaction_beside(db) as own:
         settle(own, keys)
 
 

@@ -58,7 +58,6 @@ def delete_expired_vouchers(work: Work) -> dict:
         reports, lines = delete_month(work, month["subscriber_id"], month["period"], cutoff)
         reports_deleted += reports
         lines_deleted += lines
-    work.db.commit()
     if reports_deleted or lines_deleted:
         log.info(
             "deleted %d report versions and %d billing lines billed before %s",

@@ -32,8 +32,13 @@ def session_month(booking) -> date:
     return month_of(booking["starts_at"].astimezone(HELSINKI).date())
 
 
+def feedback_closes(starts_at: datetime, window: timedelta) -> datetime:
+    """When feedback on a session that starts at `starts_at` can no longer be given or changed."""
+    return starts_at + window
+
+
 def changeable_until(work: Work, booking) -> datetime:
-    return booking["starts_at"] + work.rules.feedback_window
+    return feedback_closes(booking["starts_at"], work.rules.feedback_window)
 
 
 def give_feedback(work: Work, booking_id, data: dict, actor: dict) -> dict:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 
+from services.bookings.feedback import feedback_closes
 from services.bookings.mail import BookingMail, compose
 from services.bookings.models import (
     bookings,
@@ -64,7 +65,9 @@ def reason_not_to_send(job, booking, now: datetime, feedback_window: timedelta) 
         return "the booking has moved"
     if job["kind"] == REMINDER and now >= booking["starts_at"]:
         return "the session has started"
-    if job["kind"] == FEEDBACK_REQUEST and now > booking["starts_at"] + feedback_window:
+    if job["kind"] == FEEDBACK_REQUEST and now > feedback_closes(
+        booking["starts_at"], feedback_window
+    ):
         return "the feedback window has closed"
     return None
 

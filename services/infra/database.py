@@ -3,7 +3,8 @@
 The worker's entrypoint runs inside a transaction: when it returns, the session commits before
 the entrypoint's result is sent (an RPC reply never announces a change that was not stored);
 when it raises, the session rolls back. Work outside a worker (relays, timers' batches) opens
-its own transactions with `Database.transaction()`.
+its own transactions with `Database.transaction()`; a worker that must commit something apart
+from its own transaction uses `transaction_beside(session)`.
 """
 
 import functools
@@ -70,6 +71,14 @@ class Database(DependencyProvider):
         """A session in its own transaction, for work that does not run in a worker."""
         with self.make_session() as session, session.begin():
             yield session
+
+
+@contextmanager
+def transaction_beside(session: Session):
+    """A transaction of its own on the engine `session` uses, committed when the block ends:
+    for what must stay whatever becomes of the session's transaction."""
+    with Session(session.get_bind(), expire_on_commit=False) as own, own.begin():
+        yield own
 
 
 def find_database(container) -> Database:

@@ -1,11 +1,15 @@
 """Accounts, bookings and billing running together with a settable clock (bookings' set-up),
-and what the report tests watch: the published events and billing's subscribers."""
+and what the report tests watch: the published events, billing's subscribers, its database and
+the object store."""
 
 import pytest
 from nameko.events import event_handler
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from services.contracts.billing import MONTHLY_REPORT_PUBLISHED
 from services.contracts.names import BILLING
+from services.infra.storage import ObjectStore, make_s3_client
 from tests.bookings.conftest import admin, catalogue, clock, containers, rpc, unique  # noqa: F401
 
 PUBLISHED_EVENTS: list[dict] = []
@@ -56,3 +60,16 @@ def report_subscribers(rpc, admin):  # noqa: F811
         admin,
     )
     return {"roster": roster, "manual": manual}
+
+
+@pytest.fixture
+def billing_engine(service_config):
+    """An engine on billing's database, for checks its RPCs cannot make."""
+    engine = create_engine(service_config("billing")["DATABASE_URL"], poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def object_store(s3_config) -> ObjectStore:
+    return ObjectStore(make_s3_client(s3_config), s3_config["S3_BUCKET"])

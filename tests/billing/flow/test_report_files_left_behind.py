@@ -6,25 +6,16 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-import pytest
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import insert, select, text
 
 from services.billing.models import report_file_uploads, reports
 from services.infra.clock import HELSINKI
-from services.infra.storage import make_s3_client
 from tests.billing.report_lines import store_lines
 from tests.conftest import run_now
+from tests.media.uploads import versions_of
 
 MARCH = datetime(2027, 3, 1, tzinfo=HELSINKI).date()
 AFTER_GRACE = datetime(2027, 4, 6, 0, 1, tzinfo=HELSINKI)
-
-
-@pytest.fixture
-def billing_engine(service_config):
-    engine = create_engine(service_config("billing")["DATABASE_URL"], poolclass=NullPool)
-    yield engine
-    engine.dispose()
 
 
 @contextmanager
@@ -53,10 +44,8 @@ def reports_refused(engine, subscriber_id: str):
             connection.execute(text("DROP FUNCTION refuse_report()"))
 
 
-def stored_keys(s3_config, prefix: str) -> list[str]:
-    client = make_s3_client(s3_config)
-    answer = client.list_object_versions(Bucket=s3_config["S3_BUCKET"], Prefix=prefix)
-    return [entry["Key"] for entry in answer.get("Versions", []) + answer.get("DeleteMarkers", [])]
+def stored_keys(object_store, prefix: str) -> list[str]:
+    return [version["Key"] for version in versions_of(object_store, prefix)]
 
 
 def notes(engine, prefix: str) -> list[str]:
@@ -77,7 +66,7 @@ def test_a_publication_failing_after_its_files_are_stored_leaves_no_file_and_run
     clock,
     billing_engine,
     service_config,
-    s3_config,
+    object_store,
 ):
     subscriber_id = report_subscribers["roster"]["id"]
     prefix = f"billing/reports/{subscriber_id}/"
@@ -88,32 +77,29 @@ def test_a_publication_failing_after_its_files_are_stored_leaves_no_file_and_run
         run_now(containers["billing"], "publish_due_reports")
 
     assert reports_of(billing_engine, subscriber_id) == []
-    assert stored_keys(s3_config, prefix) == []
+    assert stored_keys(object_store, prefix) == []
     assert notes(billing_engine, prefix) == []
     run_now(containers["billing"], "publish_due_reports")
 
     assert len(reports_of(billing_engine, subscriber_id)) == 1
-    assert len(stored_keys(s3_config, prefix)) == 2
+    assert len(stored_keys(object_store, prefix)) == 2
     assert notes(billing_engine, prefix) == []
 
 
 def test_files_of_a_publication_whose_process_died_are_deleted_after_an_hour(
-    containers, clock, billing_engine, s3_config
+    containers, clock, billing_engine, object_store
 ):
     key = f"billing/reports/{uuid.uuid4()}/2027-03/{uuid.uuid4()}.csv"
-    client = make_s3_client(s3_config)
-    client.put_object(
-        Bucket=s3_config["S3_BUCKET"], Key=key, Body=b"Maija;M-1\n", ServerSideEncryption="AES256"
-    )
+    object_store.put(key, b"Maija;M-1\n", "text/csv")
     with billing_engine.begin() as connection:
         connection.execute(insert(report_file_uploads).values(key=key, started_at=clock.now()))
 
     clock.advance(timedelta(minutes=59))
     run_now(containers["billing"], "purge_abandoned_report_files")
-    assert stored_keys(s3_config, key) == [key]
+    assert stored_keys(object_store, key) == [key]
 
     clock.advance(timedelta(minutes=2))
     assert run_now(containers["billing"], "purge_abandoned_report_files") >= 1
 
-    assert stored_keys(s3_config, key) == []
+    assert stored_keys(object_store, key) == []
     assert notes(billing_engine, key) == []

@@ -11,8 +11,7 @@ import eventlet
 import requests
 from nameko.amqp.publish import Publisher
 from nameko.events import get_event_exchange
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import func, select, text
 
 from services.billing.models import billable_lines, reports
 from services.billing.service import BillingService
@@ -55,17 +54,14 @@ def file_text(rpc, admin, report_id: str, file_format: str) -> bytes:
     return response.content
 
 
-def billing_rows(service_config, query):
-    engine = create_engine(service_config("billing")["DATABASE_URL"], poolclass=NullPool)
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    engine.dispose()
-    return rows
+def billing_rows(billing_engine, query):
+    with billing_engine.connect() as connection:
+        return connection.execute(query).all()
 
 
-def lines_of_booking(service_config, booking_id: str) -> int:
+def lines_of_booking(billing_engine, booking_id: str) -> int:
     query = select(func.count()).where(billable_lines.c.booking_id == uuid.UUID(booking_id))
-    return billing_rows(service_config, query)[0][0]
+    return billing_rows(billing_engine, query)[0][0]
 
 
 def test_a_month_of_bookings_becomes_one_locked_report_per_subscriber(
@@ -77,7 +73,7 @@ def test_a_month_of_bookings_becomes_one_locked_report_per_subscriber(
     clock,
     smtp_sink,
     published_events,
-    service_config,
+    billing_engine,
 ):
     roster, manual = report_subscribers["roster"], report_subscribers["manual"]
     first = book(rpc, catalogue, roster["id"], "2027-03-02T09:00:00+02:00", "M-1")
@@ -108,11 +104,11 @@ def test_a_month_of_bookings_becomes_one_locked_report_per_subscriber(
         outbox.c.event_type == "access_audited",
         outbox.c.payload["report_id"].astext == manual_report["id"],
     )
-    assert [row.payload["action"] for row in billing_rows(service_config, audited)] == [
+    assert [row.payload["action"] for row in billing_rows(billing_engine, audited)] == [
         "report_file_read",
         "report_file_read",
     ]
-    assert {row.payload["actor_id"] for row in billing_rows(service_config, audited)} == {
+    assert {row.payload["actor_id"] for row in billing_rows(billing_engine, audited)} == {
         admin["account_id"]
     }
 
@@ -136,7 +132,7 @@ def test_a_month_of_bookings_becomes_one_locked_report_per_subscriber(
 
 
 def test_redelivered_and_duplicated_events_make_no_extra_lines(
-    rpc, admin, catalogue, report_subscribers, base_config, service_config
+    rpc, admin, catalogue, report_subscribers, base_config, billing_engine
 ):
     roster = report_subscribers["roster"]
     booking = book(rpc, catalogue, roster["id"], "2027-03-02T09:00:00+02:00")
@@ -159,8 +155,8 @@ def test_redelivered_and_duplicated_events_make_no_extra_lines(
             [uuid.UUID(redelivered["event_id"]), uuid.UUID(duplicate["event_id"])]
         )
     )
-    wait_for(lambda: len(billing_rows(service_config, handled)) == 2)
-    assert lines_of_booking(service_config, booking["id"]) == 1
+    wait_for(lambda: len(billing_rows(billing_engine, handled)) == 2)
+    assert lines_of_booking(billing_engine, booking["id"]) == 1
     assert draft(rpc, admin, roster["id"], MARCH)["line_count"] == 1
 
 
@@ -172,6 +168,7 @@ def test_two_billing_instances_running_the_job_together_publish_once(
     containers,
     container_factory,
     service_config,
+    billing_engine,
     clock,
     smtp_sink,
     published_events,
@@ -199,11 +196,11 @@ def test_two_billing_instances_running_the_job_together_publish_once(
         outbox.c.event_type == "monthly_report_published",
         outbox.c.payload["report_id"].astext == report["id"],
     )
-    assert len(billing_rows(service_config, announced)) == 1
+    assert len(billing_rows(billing_engine, announced)) == 1
     assert len(smtp_sink.received(to=roster["billing_contact_emails"][0])) == 1
     wait_for(lambda: any(e["report_id"] == report["id"] for e in published_events))
     stored = select(func.count()).where(reports.c.subscriber_id == uuid.UUID(roster["id"]))
-    assert billing_rows(service_config, stored)[0][0] == 1
+    assert billing_rows(billing_engine, stored)[0][0] == 1
 
 
 def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
@@ -323,14 +320,13 @@ def test_operator_publishes_a_month_from_the_command_line(
 
 
 def test_a_reissue_waits_for_a_booking_change_of_the_subscriber_in_progress(
-    rpc, admin, report_subscribers, containers, clock, service_config
+    rpc, admin, report_subscribers, containers, clock, service_config, billing_engine
 ):
     roster = report_subscribers["roster"]
     store_lines(service_config("billing")["DATABASE_URL"], roster["id"], date(2027, 3, 1), 1)
     clock.set(MARCH_DUE)
     run_now(containers["billing"], "publish_due_reports")
     [first] = reports_of(rpc, admin, roster["id"], MARCH)
-    engine = create_engine(service_config("billing")["DATABASE_URL"], poolclass=NullPool)
     ledger = func.hashtextextended(f"billing-ledger:{roster['id']}", 0)
     waiting = (
         select(func.count())
@@ -338,15 +334,14 @@ def test_a_reissue_waits_for_a_booking_change_of_the_subscriber_in_progress(
         .select_from(text("pg_locks"))
     )
 
-    with engine.connect() as change_in_progress:
+    with billing_engine.connect() as change_in_progress:
         change_in_progress.execute(select(func.pg_advisory_xact_lock_shared(ledger)))
         reissue = eventlet.spawn(
             rpc.billing.reissue_report, first["id"], {"reason": "Korjattu"}, admin
         )
-        with engine.connect() as observer:
+        with billing_engine.connect() as observer:
             wait_for(lambda: observer.execute(waiting).scalar_one() >= 1)
         assert not reissue.dead
         change_in_progress.rollback()
 
     assert reissue.wait()["version"] == 2
-    engine.dispose()
