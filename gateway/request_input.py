@@ -1,7 +1,8 @@
-"""Reading a request's JSON body and query string through a public marshmallow schema.
+"""Reading a request's JSON body and query string through a contract schema, before any RPC.
 
-What a schema accepted is returned in its JSON form (UUIDs and datetimes as strings), ready to
-be sent on by RPC. Malformed JSON is a 400, another content type a 415, invalid fields a 422.
+What a schema accepted is returned in its JSON form (UUIDs and datetimes as strings, defaults
+filled in), ready to be sent on by RPC. Malformed JSON is a 400, another content type a 415,
+invalid fields (unknown ones too) a 422 naming each.
 """
 
 import json
@@ -22,12 +23,15 @@ def json_body(request: Request):
 
 
 def load_body(request: Request, schema: type[Schema]) -> dict:
-    return accepted(schema(), json_body(request))
+    body = json_body(request)
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_input", "Expected a JSON object.", {"_schema": ["Object."]})
+    return accepted(schema(), body)
 
 
 def load_query(request: Request, schema: type[Schema]) -> dict:
     return accepted(schema(), request.args.to_dict())
 
 
-def accepted(schema: Schema, data) -> dict:
+def accepted(schema: Schema, data: dict) -> dict:
     return schema.dump(schema.load(data))

@@ -12,24 +12,24 @@ from gateway.cookies import (
 from gateway.errors import ApiError
 from gateway.http import api, json_response
 from gateway.request_input import load_body, load_query
-from gateway.routes.account_schemas import (
-    AccountPageSchema,
-    AccountSchema,
-    CoacheeChangesRequest,
+from gateway.schemas import CookieCheckSchema, SessionSchema
+from services.contracts.accounts import (
+    ADMIN,
+    COACHEE,
+    Account,
+    AccountChanges,
+    AccountPage,
+    CoacheeChanges,
     CoacheeQuery,
-    CookieCheckSchema,
-    ErasureAcceptedSchema,
-    ErasureRequest,
-    LoginRequest,
+    LoginForm,
     PageQuery,
-    PasswordChangeRequest,
-    ProfileChangesRequest,
-    SessionSchema,
-    StaffChangesRequest,
-    StaffCreatedSchema,
-    StaffCreationRequest,
+    PasswordChange,
+    PasswordConfirmation,
+    RequestAccepted,
+    StaffAccountChanges,
+    StaffCreated,
+    StaffCreation,
 )
-from services.contracts.accounts import ADMIN, COACHEE
 from services.contracts.errors import InvalidInput, NotFound, Unauthenticated
 
 LOGIN_FAILED = "The username or password is wrong."
@@ -42,7 +42,7 @@ def session_body(principal: dict) -> dict:
 
 
 def account_body(account: dict) -> dict:
-    return AccountSchema().dump(account)
+    return Account().dump(account)
 
 
 def split_disabling(changes: dict) -> tuple[dict, dict | None]:
@@ -59,12 +59,12 @@ class AccountRoutes:
         "POST",
         "/api/session",
         summary="Log in",
-        request_schema=LoginRequest,
+        request_schema=LoginForm,
         response_schema=SessionSchema,
         tags=("session",),
     )
     def log_in(self, request):
-        credentials = load_body(request, LoginRequest)
+        credentials = load_body(request, LoginForm)
         credentials["client_address"] = self.client_address(request)
         try:
             login = self.accounts.log_in(credentials)
@@ -106,7 +106,7 @@ class AccountRoutes:
         set_test_cookie(response)
         return response
 
-    @api("GET", "/api/me", summary="One's own account", response_schema=AccountSchema, tags=("me",))
+    @api("GET", "/api/me", summary="One's own account", response_schema=Account, tags=("me",))
     def own_account(self, request):
         caller = self.caller(request)
         return account_body(self.accounts.get_account(caller.account_id, caller.actor))
@@ -115,27 +115,27 @@ class AccountRoutes:
         "PATCH",
         "/api/me",
         summary="Edit one's own personal data; the username never changes",
-        request_schema=ProfileChangesRequest,
-        response_schema=AccountSchema,
+        request_schema=AccountChanges,
+        response_schema=Account,
         tags=("me",),
     )
     def edit_own_account(self, request):
         caller = self.caller(request, roles=(COACHEE,))
-        changes = load_body(request, ProfileChangesRequest)
+        changes = load_body(request, AccountChanges)
         return account_body(self.accounts.update_account(caller.account_id, changes, caller.actor))
 
     @api(
         "DELETE",
         "/api/me",
         summary="Ask for one's personal data to be erased",
-        request_schema=ErasureRequest,
-        response_schema=ErasureAcceptedSchema,
+        request_schema=PasswordConfirmation,
+        response_schema=RequestAccepted,
         status=202,
         tags=("me",),
     )
     def request_own_erasure(self, request):
         caller = self.caller(request, roles=(COACHEE,))
-        password = load_body(request, ErasureRequest)["password"]
+        password = load_body(request, PasswordConfirmation)["password"]
         try:
             accepted = self.accounts.request_erasure(
                 caller.account_id, password, self.client_address(request)
@@ -144,19 +144,19 @@ class AccountRoutes:
             raise ApiError(
                 422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
             ) from None
-        return 202, ErasureAcceptedSchema().dump(accepted)
+        return 202, RequestAccepted().dump(accepted)
 
     @api(
         "POST",
         "/api/me/password",
         summary="Change one's password; every session of the account ends",
-        request_schema=PasswordChangeRequest,
+        request_schema=PasswordChange,
         status=204,
         tags=("me",),
     )
     def change_own_password(self, request):
         caller = self.caller(request)
-        passwords = load_body(request, PasswordChangeRequest)
+        passwords = load_body(request, PasswordChange)
         try:
             self.accounts.change_password(
                 caller.account_id,
@@ -177,13 +177,13 @@ class AccountRoutes:
         "/api/staff",
         summary="Staff and subscriber-contact accounts",
         query_schema=PageQuery,
-        response_schema=AccountPageSchema,
+        response_schema=AccountPage,
         tags=("staff",),
     )
     def list_staff(self, request):
         caller = self.caller(request, roles=(ADMIN,))
         page = load_query(request, PageQuery)
-        return AccountPageSchema().dump(
+        return AccountPage().dump(
             self.accounts.list_staff(caller.actor, page["limit"], page["cursor"])
         )
 
@@ -191,27 +191,27 @@ class AccountRoutes:
         "POST",
         "/api/staff",
         summary="Create a staff or subscriber-contact account",
-        request_schema=StaffCreationRequest,
-        response_schema=StaffCreatedSchema,
+        request_schema=StaffCreation,
+        response_schema=StaffCreated,
         status=201,
         tags=("staff",),
     )
     def create_staff(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        data = load_body(request, StaffCreationRequest)
-        return 201, StaffCreatedSchema().dump(self.accounts.create_staff(data, caller.actor))
+        data = load_body(request, StaffCreation)
+        return 201, StaffCreated().dump(self.accounts.create_staff(data, caller.actor))
 
     @api(
         "PATCH",
         "/api/staff/<uuid:account_id>",
         summary="Change a staff account's role, name or email, or disable or enable it",
-        request_schema=StaffChangesRequest,
-        response_schema=AccountSchema,
+        request_schema=StaffAccountChanges,
+        response_schema=Account,
         tags=("staff",),
     )
     def edit_staff(self, request, account_id):
         caller = self.caller(request, roles=(ADMIN,))
-        changes = load_body(request, StaffChangesRequest)
+        changes = load_body(request, StaffAccountChanges)
         return self._edit_account(self.accounts.update_staff, str(account_id), changes, caller)
 
     @api(
@@ -219,13 +219,13 @@ class AccountRoutes:
         "/api/coachees",
         summary="Search coachees",
         query_schema=CoacheeQuery,
-        response_schema=AccountPageSchema,
+        response_schema=AccountPage,
         tags=("coachees",),
     )
     def search_coachees(self, request):
         caller = self.caller(request, roles=(ADMIN,))
         query = load_query(request, CoacheeQuery)
-        return AccountPageSchema().dump(
+        return AccountPage().dump(
             self.accounts.search_coachees(query["q"], caller.actor, query["limit"], query["cursor"])
         )
 
@@ -233,7 +233,7 @@ class AccountRoutes:
         "GET",
         "/api/coachees/<uuid:account_id>",
         summary="A coachee's profile",
-        response_schema=AccountSchema,
+        response_schema=Account,
         tags=("coachees",),
     )
     def coachee_profile(self, request, account_id):
@@ -247,13 +247,13 @@ class AccountRoutes:
         "PATCH",
         "/api/coachees/<uuid:account_id>",
         summary="Edit a coachee's profile, or disable or enable the login",
-        request_schema=CoacheeChangesRequest,
-        response_schema=AccountSchema,
+        request_schema=CoacheeChanges,
+        response_schema=Account,
         tags=("coachees",),
     )
     def edit_coachee(self, request, account_id):
         caller = self.caller(request, roles=(ADMIN,))
-        changes = load_body(request, CoacheeChangesRequest)
+        changes = load_body(request, CoacheeChanges)
         return self._edit_account(self.accounts.update_account, str(account_id), changes, caller)
 
     def _edit_account(self, update, account_id: str, changes: dict, caller: Caller) -> dict:

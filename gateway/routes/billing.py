@@ -8,17 +8,16 @@ from werkzeug.wrappers import Request
 from gateway.errors import ApiError
 from gateway.http import api
 from gateway.request_input import load_body, load_query
-from gateway.routes.account_schemas import PageQuery
 from gateway.routes.billing_reports import ReportRoutes
-from gateway.routes.billing_schemas import (
-    RosterSizeSchema,
-    SubscriberChangesRequest,
-    SubscriberChoicesSchema,
-    SubscriberCreationRequest,
-    SubscriberPageSchema,
-    SubscriberSchema,
+from services.contracts.accounts import ADMIN, PageQuery
+from services.contracts.billing import (
+    RosterSize,
+    Subscriber,
+    SubscriberChanges,
+    SubscriberChoices,
+    SubscriberCreation,
+    SubscriberPage,
 )
-from services.contracts.accounts import ADMIN
 
 ROSTER_TYPES = ("text/csv", "text/plain")
 ROSTER_FIELD = "roster"
@@ -56,24 +55,24 @@ class BillingRoutes(ReportRoutes):
         "GET",
         "/api/subscribers/choices",
         summary="Subscribers a coachee can choose in the booking form",
-        response_schema=SubscriberChoicesSchema,
+        response_schema=SubscriberChoices,
         tags=("subscribers",),
     )
     def subscriber_choices(self, request):
-        return SubscriberChoicesSchema().dump(self.billing.subscriber_choices())
+        return SubscriberChoices().dump(self.billing.subscriber_choices())
 
     @api(
         "GET",
         "/api/subscribers",
         summary="Subscribers, by name",
         query_schema=PageQuery,
-        response_schema=SubscriberPageSchema,
+        response_schema=SubscriberPage,
         tags=("subscribers",),
     )
     def list_subscribers(self, request):
         caller = self.caller(request, roles=(ADMIN,))
         page = load_query(request, PageQuery)
-        return SubscriberPageSchema().dump(
+        return SubscriberPage().dump(
             self.billing.list_subscribers(caller.actor, page["limit"], page["cursor"])
         )
 
@@ -81,40 +80,40 @@ class BillingRoutes(ReportRoutes):
         "POST",
         "/api/subscribers",
         summary="Add a subscriber",
-        request_schema=SubscriberCreationRequest,
-        response_schema=SubscriberSchema,
+        request_schema=SubscriberCreation,
+        response_schema=Subscriber,
         status=201,
         tags=("subscribers",),
     )
     def create_subscriber(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        data = load_body(request, SubscriberCreationRequest)
-        return 201, SubscriberSchema().dump(self.billing.create_subscriber(data, caller.actor))
+        data = load_body(request, SubscriberCreation)
+        return 201, Subscriber().dump(self.billing.create_subscriber(data, caller.actor))
 
     @api(
         "GET",
         "/api/subscribers/<uuid:subscriber_id>",
         summary="A subscriber",
-        response_schema=SubscriberSchema,
+        response_schema=Subscriber,
         tags=("subscribers",),
     )
     def subscriber(self, request, subscriber_id):
         self.caller(request, roles=(ADMIN,))
-        return SubscriberSchema().dump(self.billing.get_subscriber(str(subscriber_id)))
+        return Subscriber().dump(self.billing.get_subscriber(str(subscriber_id)))
 
     @api(
         "PATCH",
         "/api/subscribers/<uuid:subscriber_id>",
         summary="Change a subscriber",
-        request_schema=SubscriberChangesRequest,
-        response_schema=SubscriberSchema,
+        request_schema=SubscriberChanges,
+        response_schema=Subscriber,
         tags=("subscribers",),
     )
     def edit_subscriber(self, request, subscriber_id):
         caller = self.caller(request, roles=(ADMIN,))
-        changes = load_body(request, SubscriberChangesRequest)
+        changes = load_body(request, SubscriberChanges)
         updated = self.billing.update_subscriber(str(subscriber_id), changes, caller.actor)
-        return SubscriberSchema().dump(updated)
+        return Subscriber().dump(updated)
 
     @api(
         "PUT",
@@ -122,13 +121,13 @@ class BillingRoutes(ReportRoutes):
         summary="Replace a subscriber's member roster: a CSV of member numbers, one per line, "
         f"as text/csv or the multipart file field '{ROSTER_FIELD}'. A bad line refuses the "
         "whole file, naming the line; the old roster stays.",
-        response_schema=RosterSizeSchema,
+        response_schema=RosterSize,
         tags=("subscribers",),
     )
     def replace_roster(self, request, subscriber_id):
         caller = self.caller(request, roles=(ADMIN,))
         max_bytes = int(self.config.get("ROSTER_MAX_BYTES", DEFAULT_ROSTER_MAX_BYTES))
         csv_text = roster_text(request, max_bytes)
-        return RosterSizeSchema().dump(
+        return RosterSize().dump(
             self.billing.replace_roster(str(subscriber_id), csv_text, caller.actor)
         )

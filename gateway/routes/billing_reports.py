@@ -13,15 +13,15 @@ from werkzeug.wrappers import Response
 from gateway.errors import ServiceUnavailable
 from gateway.http import api
 from gateway.request_input import load_body, load_query
-from gateway.routes.billing_report_schemas import (
-    DraftQuerySchema,
-    DraftReportSchema,
-    ReissueRequestSchema,
-    ReportPageSchema,
-    ReportQuerySchema,
-    ReportSchema,
-)
 from services.contracts.accounts import ADMIN, SUBSCRIBER
+from services.contracts.billing import (
+    DraftQuery,
+    DraftReport,
+    ReissueRequest,
+    Report,
+    ReportPage,
+    ReportQuery,
+)
 
 REPORT_VIEWERS = (ADMIN, SUBSCRIBER)
 FILE_CHUNK_BYTES = 64 * 1024
@@ -64,38 +64,38 @@ class ReportRoutes:
         "GET",
         "/api/reports",
         summary="Published monthly reports, newest first: every version of each",
-        query_schema=ReportQuerySchema,
-        response_schema=ReportPageSchema,
+        query_schema=ReportQuery,
+        response_schema=ReportPage,
         tags=("reports",),
     )
     def list_reports(self, request):
         actor = self.report_actor(request)
-        query = load_query(request, ReportQuerySchema)
-        return ReportPageSchema().dump(self.billing.list_reports(actor, query))
+        query = load_query(request, ReportQuery)
+        return ReportPage().dump(self.billing.list_reports(actor, query))
 
     @api(
         "GET",
         "/api/reports/draft",
         summary="A month's report as it stands: a draft until it is published",
-        query_schema=DraftQuerySchema,
-        response_schema=DraftReportSchema,
+        query_schema=DraftQuery,
+        response_schema=DraftReport,
         tags=("reports",),
     )
     def preview_report(self, request):
         actor = self.report_actor(request)
-        query = load_query(request, DraftQuerySchema)
-        return DraftReportSchema().dump(self.billing.preview_report(query, actor))
+        query = load_query(request, DraftQuery)
+        return DraftReport().dump(self.billing.preview_report(query, actor))
 
     @api(
         "GET",
         "/api/reports/<uuid:report_id>",
         summary="A published version of a monthly report",
-        response_schema=ReportSchema,
+        response_schema=Report,
         tags=("reports",),
     )
     def get_report(self, request, report_id):
         actor = self.report_actor(request)
-        return ReportSchema().dump(self.billing.get_report(str(report_id), actor))
+        return Report().dump(self.billing.get_report(str(report_id), actor))
 
     @api(
         "GET",
@@ -121,14 +121,12 @@ class ReportRoutes:
         "POST",
         "/api/reports/<uuid:report_id>/reissue",
         summary="Re-issue a report as a new version, with the reason (admin); all versions stay",
-        request_schema=ReissueRequestSchema,
-        response_schema=ReportSchema,
+        request_schema=ReissueRequest,
+        response_schema=Report,
         status=201,
         tags=("reports",),
     )
     def reissue_report(self, request, report_id):
         caller = self.caller(request, roles=(ADMIN,))
-        body = load_body(request, ReissueRequestSchema)
-        return 201, ReportSchema().dump(
-            self.billing.reissue_report(str(report_id), body, caller.actor)
-        )
+        body = load_body(request, ReissueRequest)
+        return 201, Report().dump(self.billing.reissue_report(str(report_id), body, caller.actor))

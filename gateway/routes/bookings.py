@@ -1,44 +1,46 @@
 """The catalogue, slot search, the booking form, bookings, notes, feedback and the admin's
 scheduling.
 
-Bodies go to the bookings service as sent; it validates them with the contract's schemas, so a
-problem comes back as a 422 naming the field.
+Bodies and queries are checked with the contract's schemas before the RPC, so a problem is a 422
+naming the field and nothing malformed reaches the bookings service.
 """
 
 from gateway.auth import credential_of
 from gateway.errors import ApiError
 from gateway.http import api
-from gateway.request_input import json_body
-from gateway.routes.booking_schemas import (
-    AvailabilityChangeRequest,
-    AvailabilityChangeSchema,
-    BookingCreatedSchema,
-    BookingForm,
-    BookingPageSchema,
-    BookingQuerySchema,
-    BookingSchema,
-    CatalogueSchema,
-    CatalogueServiceSchema,
-    CoachCreation,
-    CoachListSchema,
-    CoachSchema,
-    EligibilityDecision,
-    FeedbackRequest,
-    FeedbackSchema,
-    FeedbackSummaryQuerySchema,
-    FeedbackSummarySchema,
-    NoteListSchema,
-    NoteRequest,
-    NoteSchema,
-    OutcomeRequest,
-    RescheduleRequest,
-    ServiceCreation,
-    SlotListSchema,
-    SlotQuerySchema,
-    WorkingHoursRequest,
-    WorkingHoursSchema,
-)
+from gateway.request_input import load_body, load_query
 from services.contracts.accounts import ADMIN, COACH, COACHEE
+from services.contracts.bookings import (
+    AvailabilityChange,
+    AvailabilityChangeInput,
+    Booking,
+    BookingCreated,
+    BookingFilter,
+    BookingPage,
+    BookingRequest,
+    Catalogue,
+    CatalogueService,
+    Coach,
+    CoachChanges,
+    CoachInput,
+    CoachList,
+    EligibilityDecision,
+    Feedback,
+    FeedbackInput,
+    FeedbackSummary,
+    FeedbackSummaryQuery,
+    Note,
+    NoteInput,
+    NoteList,
+    Outcome,
+    Reschedule,
+    ServiceChanges,
+    ServiceInput,
+    SlotList,
+    SlotQuery,
+    WorkingHours,
+    WorkingHoursInput,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
@@ -58,19 +60,12 @@ def idempotency_key(request) -> str | None:
     return key
 
 
-def json_object(request) -> dict:
-    body = json_body(request)
-    if not isinstance(body, dict):
-        raise ApiError(422, "invalid_input", "Expected a JSON object.", {"_schema": ["Object."]})
-    return body
-
-
 class BookingRoutes:
     @api(
         "GET",
         "/api/services",
         summary="The catalogue",
-        response_schema=CatalogueSchema,
+        response_schema=Catalogue,
         tags=("catalogue",),
     )
     def list_catalogue(self, request):
@@ -80,32 +75,33 @@ class BookingRoutes:
         "POST",
         "/api/services",
         summary="Add a service (admin)",
-        request_schema=ServiceCreation,
-        response_schema=CatalogueServiceSchema,
+        request_schema=ServiceInput,
+        response_schema=CatalogueService,
         status=201,
         tags=("catalogue",),
     )
     def create_catalogue_service(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        return self.bookings.create_service(json_object(request), caller.actor)
+        return self.bookings.create_service(load_body(request, ServiceInput), caller.actor)
 
     @api(
         "PATCH",
         "/api/services/<service_id>",
         summary="Edit a service (admin)",
-        request_schema=ServiceCreation,
-        response_schema=CatalogueServiceSchema,
+        request_schema=ServiceChanges,
+        response_schema=CatalogueService,
         tags=("catalogue",),
     )
     def edit_catalogue_service(self, request, service_id):
         caller = self.caller(request, roles=(ADMIN,))
-        return self.bookings.update_service(service_id, json_object(request), caller.actor)
+        changes = load_body(request, ServiceChanges)
+        return self.bookings.update_service(service_id, changes, caller.actor)
 
     @api(
         "GET",
         "/api/coaches",
         summary="Coaches",
-        response_schema=CoachListSchema,
+        response_schema=CoachList,
         tags=("catalogue",),
     )
     def list_coaches(self, request):
@@ -115,32 +111,33 @@ class BookingRoutes:
         "POST",
         "/api/coaches",
         summary="Make a staff account a coach (admin)",
-        request_schema=CoachCreation,
-        response_schema=CoachSchema,
+        request_schema=CoachInput,
+        response_schema=Coach,
         status=201,
         tags=("catalogue",),
     )
     def create_coach(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        return self.bookings.create_coach(json_object(request), caller.actor)
+        return self.bookings.create_coach(load_body(request, CoachInput), caller.actor)
 
     @api(
         "PATCH",
         "/api/coaches/<coach_id>",
         summary="Edit a coach (admin)",
-        request_schema=CoachCreation,
-        response_schema=CoachSchema,
+        request_schema=CoachChanges,
+        response_schema=Coach,
         tags=("catalogue",),
     )
     def edit_coach(self, request, coach_id):
         caller = self.caller(request, roles=(ADMIN,))
-        return self.bookings.update_coach(coach_id, json_object(request), caller.actor)
+        changes = load_body(request, CoachChanges)
+        return self.bookings.update_coach(coach_id, changes, caller.actor)
 
     @api(
         "GET",
         "/api/coaches/<coach_id>/hours",
         summary="A coach's weekly working hours",
-        response_schema=WorkingHoursSchema,
+        response_schema=WorkingHours,
         tags=("catalogue",),
     )
     def coach_hours(self, request, coach_id):
@@ -150,27 +147,27 @@ class BookingRoutes:
         "PUT",
         "/api/coaches/<coach_id>/hours",
         summary="Replace a coach's weekly working hours, Helsinki time (admin)",
-        request_schema=WorkingHoursRequest,
-        response_schema=WorkingHoursSchema,
+        request_schema=WorkingHoursInput,
+        response_schema=WorkingHours,
         tags=("catalogue",),
     )
     def set_coach_hours(self, request, coach_id):
         caller = self.caller(request, roles=(ADMIN,))
-        hours = json_object(request).get("hours")
+        hours = load_body(request, WorkingHoursInput)["hours"]
         return self.bookings.set_working_hours(coach_id, hours, caller.actor)
 
     @api(
         "POST",
         "/api/coaches/<coach_id>/availability-changes",
         summary="Add time off or extra hours (admin)",
-        request_schema=AvailabilityChangeRequest,
-        response_schema=AvailabilityChangeSchema,
+        request_schema=AvailabilityChangeInput,
+        response_schema=AvailabilityChange,
         status=201,
         tags=("catalogue",),
     )
     def add_availability_change(self, request, coach_id):
         caller = self.caller(request, roles=(ADMIN,))
-        change = json_object(request)
+        change = load_body(request, AvailabilityChangeInput)
         return self.bookings.add_availability_change(coach_id, change, caller.actor)
 
     @api(
@@ -189,19 +186,19 @@ class BookingRoutes:
         "GET",
         "/api/slots",
         summary="Free slots of a service",
-        query_schema=SlotQuerySchema,
-        response_schema=SlotListSchema,
+        query_schema=SlotQuery,
+        response_schema=SlotList,
         tags=("bookings",),
     )
     def find_slots(self, request):
-        return self.bookings.find_slots(request.args.to_dict())
+        return self.bookings.find_slots(load_query(request, SlotQuery))
 
     @api(
         "POST",
         "/api/bookings",
         summary="The booking form; a first booking creates the username",
-        request_schema=BookingForm,
-        response_schema=BookingCreatedSchema,
+        request_schema=BookingRequest,
+        response_schema=BookingCreated,
         status=201,
         tags=("bookings",),
     )
@@ -209,25 +206,26 @@ class BookingRoutes:
         actor = None
         if credential_of(request) is not None:
             actor = self.caller(request).actor
-        return self.bookings.create_booking(json_object(request), actor, idempotency_key(request))
+        form = load_body(request, BookingRequest)
+        return self.bookings.create_booking(form, actor, idempotency_key(request))
 
     @api(
         "GET",
         "/api/bookings",
         summary="Own (coachee), assigned (coach) or all (admin) bookings",
-        query_schema=BookingQuerySchema,
-        response_schema=BookingPageSchema,
+        query_schema=BookingFilter,
+        response_schema=BookingPage,
         tags=("bookings",),
     )
     def list_bookings(self, request):
         caller = self.caller(request, roles=BOOKING_ROLES)
-        return self.bookings.list_bookings(caller.actor, request.args.to_dict())
+        return self.bookings.list_bookings(caller.actor, load_query(request, BookingFilter))
 
     @api(
         "GET",
         "/api/bookings/<booking_id>",
         summary="A booking",
-        response_schema=BookingSchema,
+        response_schema=Booking,
         tags=("bookings",),
     )
     def get_booking(self, request, booking_id):
@@ -238,7 +236,7 @@ class BookingRoutes:
         "POST",
         "/api/bookings/<booking_id>/cancel",
         summary="Cancel a booking",
-        response_schema=BookingSchema,
+        response_schema=Booking,
         tags=("bookings",),
     )
     def cancel_booking(self, request, booking_id):
@@ -249,47 +247,46 @@ class BookingRoutes:
         "POST",
         "/api/bookings/<booking_id>/reschedule",
         summary="Move a booking",
-        request_schema=RescheduleRequest,
-        response_schema=BookingSchema,
+        request_schema=Reschedule,
+        response_schema=Booking,
         tags=("bookings",),
     )
     def reschedule_booking(self, request, booking_id):
         caller = self.caller(request, roles=BOOKING_ROLES)
-        return self.bookings.reschedule_booking(booking_id, json_object(request), caller.actor)
+        change = load_body(request, Reschedule)
+        return self.bookings.reschedule_booking(booking_id, change, caller.actor)
 
     @api(
         "POST",
         "/api/bookings/<booking_id>/eligibility",
         summary="Approve or reject a booking waiting for eligibility (admin)",
         request_schema=EligibilityDecision,
-        response_schema=BookingSchema,
+        response_schema=Booking,
         tags=("bookings",),
     )
     def decide_eligibility(self, request, booking_id):
         caller = self.caller(request, roles=(ADMIN,))
-        approved = json_object(request).get("approved")
-        if not isinstance(approved, bool):
-            raise ApiError(422, "invalid_input", "Say true or false.", {"approved": ["Boolean."]})
+        approved = load_body(request, EligibilityDecision)["approved"]
         return self.bookings.decide_eligibility(booking_id, approved, caller.actor)
 
     @api(
         "POST",
         "/api/bookings/<booking_id>/outcome",
         summary="Record a session as completed or a no-show (staff)",
-        request_schema=OutcomeRequest,
-        response_schema=BookingSchema,
+        request_schema=Outcome,
+        response_schema=Booking,
         tags=("bookings",),
     )
     def record_outcome(self, request, booking_id):
         caller = self.caller(request, roles=STAFF)
-        outcome = json_object(request).get("outcome")
+        outcome = load_body(request, Outcome)["outcome"]
         return self.bookings.record_outcome(booking_id, outcome, caller.actor)
 
     @api(
         "GET",
         "/api/bookings/<booking_id>/notes",
         summary="Coach notes (assigned coach, admin)",
-        response_schema=NoteListSchema,
+        response_schema=NoteList,
         tags=("notes",),
     )
     def list_notes(self, request, booking_id):
@@ -300,32 +297,33 @@ class BookingRoutes:
         "POST",
         "/api/bookings/<booking_id>/notes",
         summary="Add a coach note",
-        request_schema=NoteRequest,
-        response_schema=NoteSchema,
+        request_schema=NoteInput,
+        response_schema=Note,
         status=201,
         tags=("notes",),
     )
     def add_note(self, request, booking_id):
         caller = self.caller(request, roles=STAFF)
-        return self.bookings.add_note(booking_id, json_object(request), caller.actor)
+        return self.bookings.add_note(booking_id, load_body(request, NoteInput), caller.actor)
 
     @api(
         "PATCH",
         "/api/bookings/<booking_id>/notes/<note_id>",
         summary="Edit a coach note",
-        request_schema=NoteRequest,
-        response_schema=NoteSchema,
+        request_schema=NoteInput,
+        response_schema=Note,
         tags=("notes",),
     )
     def edit_note(self, request, booking_id, note_id):
         caller = self.caller(request, roles=STAFF)
-        return self.bookings.edit_note(booking_id, note_id, json_object(request), caller.actor)
+        note = load_body(request, NoteInput)
+        return self.bookings.edit_note(booking_id, note_id, note, caller.actor)
 
     @api(
         "GET",
         "/api/bookings/<booking_id>/feedback",
         summary="The coachee's feedback on a session (the coachee, assigned coach, admin)",
-        response_schema=FeedbackSchema,
+        response_schema=Feedback,
         tags=("feedback",),
     )
     def get_feedback(self, request, booking_id):
@@ -336,22 +334,24 @@ class BookingRoutes:
         "PUT",
         "/api/bookings/<booking_id>/feedback",
         summary="Give or change feedback on a completed session (its coachee, within 30 days)",
-        request_schema=FeedbackRequest,
-        response_schema=FeedbackSchema,
+        request_schema=FeedbackInput,
+        response_schema=Feedback,
         tags=("feedback",),
     )
     def give_feedback(self, request, booking_id):
         caller = self.caller(request, roles=(COACHEE,))
-        return self.bookings.give_feedback(booking_id, json_object(request), caller.actor)
+        feedback = load_body(request, FeedbackInput)
+        return self.bookings.give_feedback(booking_id, feedback, caller.actor)
 
     @api(
         "GET",
         "/api/feedback/summary",
         summary="Ratings per service and coach: count and average, no comments (admin)",
-        query_schema=FeedbackSummaryQuerySchema,
-        response_schema=FeedbackSummarySchema,
+        query_schema=FeedbackSummaryQuery,
+        response_schema=FeedbackSummary,
         tags=("feedback",),
     )
     def summarize_feedback(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        return self.bookings.summarize_feedback(request.args.to_dict(), caller.actor)
+        query = load_query(request, FeedbackSummaryQuery)
+        return self.bookings.summarize_feedback(query, caller.actor)

@@ -18,10 +18,9 @@ from werkzeug.wrappers import Request, Response
 from gateway.errors import ApiError
 from gateway.http import api
 from gateway.routes.bookings import idempotency_key
-from gateway.routes.media_schemas import AttachmentListSchema, AttachmentSchema
 from gateway.routes.media_storage import AttachmentStorage
 from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY
-from services.contracts.media import FileTooLarge, UnsupportedType
+from services.contracts.media import Attachment, AttachmentList, FileTooLarge, UnsupportedType
 
 FILE_FIELD = "file"
 MULTIPART_ALLOWANCE_BYTES = 64 * 1024
@@ -103,7 +102,7 @@ class MediaRoutes:
         "its metadata (location, camera, author) is removed before it is stored. 413 over the "
         "size limit, 415 for a type that is not accepted or does not match the name, 422 for "
         "a damaged file or a decompression bomb",
-        response_schema=AttachmentSchema,
+        response_schema=Attachment,
         status=201,
         tags=("attachments",),
     )
@@ -126,7 +125,7 @@ class MediaRoutes:
         "GET",
         "/api/bookings/<uuid:booking_id>/attachments",
         summary="A booking's attachments (its coachee, the assigned coach, admins, privacy staff)",
-        response_schema=AttachmentListSchema,
+        response_schema=AttachmentList,
         tags=("attachments",),
     )
     def list_attachments(self, request, booking_id):

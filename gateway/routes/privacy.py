@@ -9,20 +9,19 @@ from gateway.errors import ApiError
 from gateway.http import api
 from gateway.request_input import load_body, load_query
 from gateway.routes.privacy_oversight import PrivacyOversightRoutes
-from gateway.routes.privacy_schemas import (
-    ErasurePreviewQuery,
-    ErasurePreviewSchema,
-    PasswordConfirmation,
-    PrivacyRequestPageSchema,
-    PrivacyRequestQuery,
-    PrivacyRequestRegistration,
-    PrivacyRequestSchema,
-    RectificationRequest,
-    RequestAcceptedSchema,
-)
-from services.contracts.accounts import COACHEE, PRIVACY
+from services.contracts.accounts import COACHEE, PRIVACY, PasswordConfirmation, RequestAccepted
 from services.contracts.errors import Unauthenticated
-from services.contracts.privacy import EXPORT, INSPECTION
+from services.contracts.privacy import (
+    EXPORT,
+    INSPECTION,
+    ErasurePreview,
+    ErasurePreviewQuery,
+    PrivacyRequest,
+    PrivacyRequestPage,
+    Rectification,
+    RequestFilter,
+    RequestRegistration,
+)
 
 WRONG_PASSWORD = "The password is wrong."
 STAFF_OR_SUBJECT = (PRIVACY, COACHEE)
@@ -44,55 +43,55 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         "POST",
         "/api/privacy/requests",
         summary="Register a data-subject request for a coachee, named by login name",
-        request_schema=PrivacyRequestRegistration,
-        response_schema=PrivacyRequestSchema,
+        request_schema=RequestRegistration,
+        response_schema=PrivacyRequest,
         status=201,
         tags=("privacy",),
     )
     def register_privacy_request(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        data = load_body(request, PrivacyRequestRegistration)
+        data = load_body(request, RequestRegistration)
         registered = self.privacy.register_request(data, caller.actor)
-        return 201, PrivacyRequestSchema().dump(registered)
+        return 201, PrivacyRequest().dump(registered)
 
     @api(
         "GET",
         "/api/privacy/requests",
         summary="Requests, open ones first with the overdue at the top",
-        query_schema=PrivacyRequestQuery,
-        response_schema=PrivacyRequestPageSchema,
+        query_schema=RequestFilter,
+        response_schema=PrivacyRequestPage,
         tags=("privacy",),
     )
     def list_privacy_requests(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        filters = load_query(request, PrivacyRequestQuery)
-        return PrivacyRequestPageSchema().dump(self.privacy.list_requests(filters, caller.actor))
+        filters = load_query(request, RequestFilter)
+        return PrivacyRequestPage().dump(self.privacy.list_requests(filters, caller.actor))
 
     @api(
         "GET",
         "/api/privacy/requests/<uuid:request_id>",
         summary="A request with every step of its saga (privacy staff, or the person)",
-        response_schema=PrivacyRequestSchema,
+        response_schema=PrivacyRequest,
         tags=("privacy",),
     )
     def privacy_request(self, request, request_id):
         caller = self.caller(request, roles=STAFF_OR_SUBJECT)
         found = self.privacy.get_request(str(request_id), caller.actor)
-        return PrivacyRequestSchema().dump(found)
+        return PrivacyRequest().dump(found)
 
     @api(
         "PATCH",
         "/api/privacy/requests/<uuid:request_id>",
         summary="Complete a rectification request by linking the change made",
-        request_schema=RectificationRequest,
-        response_schema=PrivacyRequestSchema,
+        request_schema=Rectification,
+        response_schema=PrivacyRequest,
         tags=("privacy",),
     )
     def record_rectification(self, request, request_id):
         caller = self.caller(request, roles=(PRIVACY,))
-        change = load_body(request, RectificationRequest)
+        change = load_body(request, Rectification)
         updated = self.privacy.record_rectification(str(request_id), change, caller.actor)
-        return PrivacyRequestSchema().dump(updated)
+        return PrivacyRequest().dump(updated)
 
     @api(
         "GET",
@@ -120,20 +119,20 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         summary="What erasing a coachee would remove, anonymise and retain, and why; changes "
         "nothing",
         query_schema=ErasurePreviewQuery,
-        response_schema=ErasurePreviewSchema,
+        response_schema=ErasurePreview,
         tags=("privacy",),
     )
     def erasure_preview(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
         username = load_query(request, ErasurePreviewQuery)["username"]
-        return ErasurePreviewSchema().dump(self.privacy.preview_erasure(username, caller.actor))
+        return ErasurePreview().dump(self.privacy.preview_erasure(username, caller.actor))
 
     @api(
         "POST",
         "/api/me/export",
         summary="Ask for an export of one's own data (the password re-entered)",
         request_schema=PasswordConfirmation,
-        response_schema=RequestAcceptedSchema,
+        response_schema=RequestAccepted,
         status=202,
         tags=("me",),
     )
@@ -142,14 +141,14 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         password = load_body(request, PasswordConfirmation)["password"]
         self._confirm_password(request, caller.account_id, password)
         created = self.privacy.request_own_export(caller.account_id, caller.principal["username"])
-        return 202, RequestAcceptedSchema().dump({"request_id": created["id"]})
+        return 202, RequestAccepted().dump({"request_id": created["id"]})
 
     @api(
         "POST",
         "/api/me/erasure",
         summary="Ask for one's own data to be erased (the password re-entered)",
         request_schema=PasswordConfirmation,
-        response_schema=RequestAcceptedSchema,
+        response_schema=RequestAccepted,
         status=202,
         tags=("me",),
     )

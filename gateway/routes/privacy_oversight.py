@@ -2,17 +2,16 @@
 
 from gateway.http import api
 from gateway.request_input import load_body, load_query
-from gateway.routes.account_schemas import PageQuery
-from gateway.routes.privacy_schemas import (
-    AuditPageSchema,
-    AuditQuerySchema,
-    BreachListSchema,
-    BreachReportRequest,
-    BreachSchema,
-    BreachUpdateRequest,
-    RetentionPreviewSchema,
+from services.contracts.accounts import ADMIN, PRIVACY, PageQuery
+from services.contracts.privacy import (
+    AuditPage,
+    AuditQuery,
+    Breach,
+    BreachList,
+    BreachReport,
+    BreachUpdate,
+    RetentionPreview,
 )
-from services.contracts.accounts import ADMIN, PRIVACY
 
 BREACH_HANDLERS = (PRIVACY, ADMIN)
 
@@ -24,63 +23,63 @@ class PrivacyOversightRoutes:
         summary="Coachees the retention run a month from now erases (created two calendar years "
         "before)",
         query_schema=PageQuery,
-        response_schema=RetentionPreviewSchema,
+        response_schema=RetentionPreview,
         tags=("privacy",),
     )
     def retention_preview(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
         page = load_query(request, PageQuery)
         preview = self.privacy.retention_preview(caller.actor, page["limit"], page["cursor"])
-        return RetentionPreviewSchema().dump(preview)
+        return RetentionPreview().dump(preview)
 
     @api(
         "GET",
         "/api/audit",
         summary="Search the audit log by person, staff member and time, newest first",
-        query_schema=AuditQuerySchema,
-        response_schema=AuditPageSchema,
+        query_schema=AuditQuery,
+        response_schema=AuditPage,
         tags=("audit",),
     )
     def search_audit_log(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        query = load_query(request, AuditQuerySchema)
-        return AuditPageSchema().dump(self.privacy.search_audit_log(query, caller.actor))
+        query = load_query(request, AuditQuery)
+        return AuditPage().dump(self.privacy.search_audit_log(query, caller.actor))
 
     @api(
         "GET",
         "/api/breaches",
         summary="The breach register, open breaches by their notification deadline",
-        response_schema=BreachListSchema,
+        response_schema=BreachList,
         tags=("breaches",),
     )
     def list_breaches(self, request):
         caller = self.caller(request, roles=BREACH_HANDLERS)
-        return BreachListSchema().dump(self.privacy.list_breaches(caller.actor))
+        return BreachList().dump(self.privacy.list_breaches(caller.actor))
 
     @api(
         "POST",
         "/api/breaches",
         summary="Record a suspected breach; the authority is to be notified within 72 hours",
-        request_schema=BreachReportRequest,
-        response_schema=BreachSchema,
+        request_schema=BreachReport,
+        response_schema=Breach,
         status=201,
         tags=("breaches",),
     )
     def register_breach(self, request):
         caller = self.caller(request, roles=BREACH_HANDLERS)
-        report = load_body(request, BreachReportRequest)
-        return 201, BreachSchema().dump(self.privacy.register_breach(report, caller.actor))
+        report = load_body(request, BreachReport)
+        return 201, Breach().dump(self.privacy.register_breach(report, caller.actor))
 
     @api(
         "PATCH",
         "/api/breaches/<uuid:breach_id>",
         summary="Record the notification to the authority, the measures taken, or closing",
-        request_schema=BreachUpdateRequest,
-        response_schema=BreachSchema,
+        request_schema=BreachUpdate,
+        response_schema=Breach,
         tags=("breaches",),
     )
     def update_breach(self, request, breach_id):
         caller = self.caller(request, roles=BREACH_HANDLERS)
-        update = load_body(request, BreachUpdateRequest)
+        update = load_body(request, BreachUpdate)
         updated = self.privacy.update_breach(str(breach_id), update, caller.actor)
-        return BreachSchema().dump(updated)
+        return Breach().dump(updated)

@@ -19,8 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
 from eventlet.semaphore import Semaphore
 
-from services.contracts.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from services.contracts.errors import Throttled
+from services.contracts.fields import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt.gz")
 BUSY_RETRY_SECONDS = 5

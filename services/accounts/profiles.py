@@ -5,7 +5,6 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import repository as repo
-from services.accounts.details import normalise_details
 from services.accounts.passwords import password_problems
 from services.accounts.usernames import new_username
 from services.accounts.work import Work
@@ -17,12 +16,12 @@ USERNAME_ATTEMPTS = 20
 
 
 def checked_registration(registration: dict) -> dict:
-    """The registration normalised, or InvalidInput naming every field with a problem."""
-    details = normalise_details(registration)
-    problems = password_problems(details["password"], details["email"])
+    """The registration (loaded, so normalised, by the contract's schema) with a strong enough
+    password, or InvalidInput naming the password's problems."""
+    problems = password_problems(registration["password"], registration["email"])
     if problems:
         raise InvalidInput("Choose another password.", {"password": problems})
-    return details
+    return dict(registration)
 
 
 def register_coachee(work: Work, registration: dict, registration_key: str | None) -> dict:
@@ -92,7 +91,7 @@ def update_account(work: Work, account_id, changes: dict, actor: dict | None) ->
     editing_other_staff = actor is not None and str(account["id"]) != actor["account_id"]
     if editing_other_staff and account["role"] != COACHEE:
         raise NotFound("No such coachee.")
-    updated = repo.update_account(work.db, account["id"], normalise_details(changes))
+    updated = repo.update_account(work.db, account["id"], changes)
     audit_staff_access(work, actor, account, "profile_changed")
     return ACCOUNT.dump(updated)
 

@@ -19,13 +19,12 @@ from services.contracts.accounts import (
     StaffChanges,
     StaffCreation,
 )
-from services.contracts.errors import DomainError, InvalidInput
+from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS
 from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
 
-USERNAME_IS_FIXED = "The username cannot be changed."
 FAILURE_CLEANUP_SECONDS = 300
 
 
@@ -85,8 +84,6 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def update_account(self, account_id: str, changes: dict, actor: dict | None) -> dict:
-        if isinstance(changes, dict) and "username" in changes:
-            raise InvalidInput(USERNAME_IS_FIXED, {"username": [USERNAME_IS_FIXED]})
         data = load(AccountChanges(), changes)
         return profiles.update_account(self.work(), account_id, data, actor_of(actor))
 

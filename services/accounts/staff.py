@@ -3,7 +3,6 @@
 import secrets
 
 from services.accounts import repository as repo
-from services.accounts.details import normalise_details
 from services.accounts.logins import is_disabled
 from services.accounts.passwords import password_problems
 from services.accounts.profiles import ACCOUNT, require_admin
@@ -37,7 +36,7 @@ def create_staff(work: Work, data: dict, actor: dict) -> dict:
     account = repo.insert_account(
         work.db,
         dict(
-            normalise_details(data),
+            data,
             password_hash=work.settings.hashing.hash(initial_password),
             created_at=work.now,
         ),
@@ -59,7 +58,7 @@ def update_staff(work: Work, account_id, changes: dict, actor: dict) -> dict:
     losing_admin = account["role"] == ADMIN and changes.get("role", ADMIN) != ADMIN
     if losing_admin and repo.active_admins_except(work.db, account["id"], work.now) == 0:
         raise Conflict(LAST_ADMIN, {"role": [LAST_ADMIN]})
-    updated = repo.update_account(work.db, account["id"], normalise_details(changes))
+    updated = repo.update_account(work.db, account["id"], changes)
     work.audit("staff_changed", actor_id=actor["account_id"], subject_id=account["id"])
     return ACCOUNT.dump(updated)
 

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 
-from services.contracts.billing import MEMBER_NUMBER_MAX_LENGTH
+from services.contracts.fields import MEMBER_NUMBER_MAX_LENGTH
 from services.contracts.identity_code import contains_identity_code
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -2,7 +2,10 @@
 
 from services.bookings import repository as repo
 from services.bookings.work import Work
+from services.contracts.accounts import ADMIN, COACH
 from services.contracts.errors import InvalidInput, NotFound
+
+COACHING_ROLES = (COACH, ADMIN)
 
 
 def service_view(service: dict) -> dict:
@@ -35,11 +38,6 @@ def update_service(work: Work, service_id, changes: dict, actor: dict) -> dict:
     work.require_admin(actor)
     if repo.service_by_id(work.db, service_id) is None:
         raise NotFound("No such service.")
-    if "specifications" in changes:
-        raise InvalidInput(
-            "Specifications are added with the service; bookings refer to them.",
-            {"specifications": ["Cannot be replaced."]},
-        )
     repo.update_service(work.db, service_id, changes)
     return service_view(repo.service_by_id(work.db, service_id))
 
@@ -65,9 +63,23 @@ def require_services(work: Work, service_ids: list) -> None:
         raise InvalidInput("Unknown services.", {"service_ids": [f"Unknown: {', '.join(unknown)}"]})
 
 
+def require_coaching_staff(work: Work, account_id) -> None:
+    """A coach is a staff account that delivers sessions: a coach's or an admin's."""
+    try:
+        account = work.accounts.get_account(str(account_id), None)
+    except NotFound:
+        account = None
+    if account is None or account["role"] not in COACHING_ROLES:
+        raise InvalidInput(
+            "Not a coach's or an admin's account.",
+            {"account_id": ["Give the account of a coach or an admin."]},
+        )
+
+
 def create_coach(work: Work, data: dict, actor: dict) -> dict:
     work.require_admin(actor)
     require_services(work, data["service_ids"])
+    require_coaching_staff(work, data["account_id"])
     if repo.coach_by_account(work.db, data["account_id"]) is not None:
         raise InvalidInput("This account is a coach already.", {"account_id": ["Already a coach."]})
     coach_id = repo.new_id()
@@ -90,7 +102,6 @@ def update_coach(work: Work, coach_id, changes: dict, actor: dict) -> dict:
     if "service_ids" in changes:
         require_services(work, changes["service_ids"])
         repo.replace_coach_services(work.db, coach_id, changes.pop("service_ids"))
-    changes.pop("account_id", None)
     if changes:
         repo.update_coach(work.db, coach_id, changes)
     return coach_by_id(work, coach_id)

@@ -27,11 +27,15 @@ from services.contracts.bookings import (
     AvailabilityChangeInput,
     BookingFilter,
     BookingRequest,
+    CoachChanges,
     CoachInput,
+    EligibilityDecision,
     FeedbackInput,
     FeedbackSummaryQuery,
     NoteInput,
+    Outcome,
     Reschedule,
+    ServiceChanges,
     ServiceInput,
     SlotQuery,
     WeeklyHoursInput,
@@ -77,7 +81,7 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def update_service(self, service_id: str, changes: dict, actor: dict) -> dict:
-        data = load(ServiceInput(), changes, partial=True)
+        data = load(ServiceChanges(), changes)
         return catalogue.update_service(self.work(), service_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -90,7 +94,7 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def update_coach(self, coach_id: str, changes: dict, actor: dict) -> dict:
-        data = load(CoachInput(), changes, partial=True)
+        data = load(CoachChanges(), changes)
         return catalogue.update_coach(self.work(), coach_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -156,15 +160,15 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def decide_eligibility(self, booking_id: str, approved: bool, actor: dict) -> dict:
+        decision = load(EligibilityDecision(), {"approved": approved})
         return lifecycle.decide_eligibility(
-            self.work(), booking_id, bool(approved), required_actor(actor)
+            self.work(), booking_id, decision["approved"], required_actor(actor)
         )
 
     @rpc(expected_exceptions=DomainError)
     def record_outcome(self, booking_id: str, outcome: str, actor: dict) -> dict:
-        if outcome not in ("completed", "no_show"):
-            raise InvalidInput("Unknown outcome.", {"outcome": ["completed or no_show"]})
-        return lifecycle.record_outcome(self.work(), booking_id, outcome, required_actor(actor))
+        chosen = load(Outcome(), {"outcome": outcome})["outcome"]
+        return lifecycle.record_outcome(self.work(), booking_id, chosen, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def list_notes(self, booking_id: str, actor: dict) -> dict:

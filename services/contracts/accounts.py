@@ -7,9 +7,27 @@ create_staff, set_disabled, request_erasure, create_admin, confirm_password, fin
 coachees_created_before, disable_login, export_personal_data, erase_personal_data.
 """
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
-from services.contracts.identity_code import no_identity_code
+from services.contracts.fields import (
+    Changes,
+    boolean,
+    email,
+    member_number,
+    password,
+    person_name,
+    phone,
+    secret,
+    timestamp,
+)
 
 COACHEE = "coachee"
 COACH = "coach"
@@ -23,48 +41,59 @@ ACCOUNT_DISABLED = "account_disabled"
 ERASURE_REQUESTED = "erasure_requested"
 ACCESS_AUDITED = "access_audited"
 
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
-
-
-def text(max_length: int, **kwargs) -> fields.String:
-    """A free-text field that refuses personal identity codes."""
-    return fields.String(
-        validate=[validate.Length(min=1, max=max_length), no_identity_code], **kwargs
-    )
-
-
-class Password(fields.String):
-    def __init__(self, **kwargs):
-        super().__init__(
-            validate=validate.Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
-            load_only=True,
-            **kwargs,
-        )
+USERNAME_IS_PERMANENT = "The username cannot be changed."
+USERNAME_MAX_LENGTH = 64
 
 
 class CoacheeDetails(Schema):
     """The personal data a coachee gives in the booking form or the profile."""
 
-    name = text(200, required=True)
-    email = text(254, required=True)
-    phone = text(40, required=True)
+    name = person_name(required=True)
+    email = email(required=True)
+    phone = phone(required=True)
     subscriber_id = fields.UUID(required=True)
-    member_number = text(64, required=True)
+    member_number = member_number(required=True)
 
 
 class CoacheeRegistration(CoacheeDetails):
-    password = Password(required=True)
+    password = password(required=True)
 
 
-class AccountChanges(Schema):
-    """What an account's owner or an admin may change; `username` is refused by name."""
+class AccountChanges(Changes):
+    """What a coachee (or an admin for a coachee) may change; `username` is refused by name."""
 
-    name = text(200)
-    email = text(254)
-    phone = text(40)
+    name = person_name()
+    email = email()
+    phone = phone()
     subscriber_id = fields.UUID()
-    member_number = text(64)
+    member_number = member_number()
+
+    @pre_load
+    def refuse_username(self, data, **kwargs):
+        if isinstance(data, dict) and "username" in data:
+            raise ValidationError(USERNAME_IS_PERMANENT, "username")
+        return data
+
+
+class DisablingChange(Schema):
+    """Disabling or enabling a login, as part of an admin's PATCH of an account."""
+
+    disabled = boolean(metadata={"description": "true disables the login, false enables it"})
+    disabled_until = timestamp(
+        allow_none=True,
+        metadata={"description": "With disabled: true, until when; without it, for good."},
+    )
+
+    @validates_schema
+    def until_only_when_disabling(self, data, **kwargs):
+        if "disabled_until" not in data:
+            return
+        if "disabled" not in data or (not data["disabled"] and data["disabled_until"]):
+            raise ValidationError("Give it together with disabled: true.", "disabled_until")
+
+
+class CoacheeChanges(AccountChanges, DisablingChange):
+    """An admin's PATCH of a coachee: the profile and the login's disabling together."""
 
 
 class Actor(Schema):
@@ -80,21 +109,49 @@ class Actor(Schema):
 class Account(Schema):
     id = fields.UUID()
     username = fields.String()
-    role = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
     name = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     subscriber_id = fields.UUID(allow_none=True)
     member_number = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    disabled_until = fields.DateTime(allow_none=True)
+    created_at = timestamp()
+    disabled_until = timestamp(allow_none=True)
     disabled_permanently = fields.Boolean()
 
 
-class Credentials(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
-    remember_me = fields.Boolean(load_default=False)
+class AccountPage(Schema):
+    items = fields.List(fields.Nested(Account))
+    next_cursor = fields.String(allow_none=True)
+
+
+class PageQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+
+
+class CoacheeQuery(PageQuery):
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "Matches name, email, phone, username or member number."},
+    )
+
+
+class LoginForm(Schema):
+    username = fields.String(
+        required=True, validate=validate.Length(min=1, max=USERNAME_MAX_LENGTH)
+    )
+    password = secret(required=True)
+    remember_me = boolean(
+        load_default=False, metadata={"description": "Keep the login for 14 days instead of 2."}
+    )
+
+
+class Credentials(LoginForm):
+    """The login form and where it came from, which the gateway adds (failed logins count per
+    address)."""
+
     client_address = fields.String(load_default="unknown")
 
 
@@ -107,7 +164,7 @@ class Principal(Schema):
     name = fields.String(allow_none=True)
     session_id = fields.UUID()
     csrf_token = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = timestamp()
 
 
 class LoginResult(Schema):
@@ -124,17 +181,41 @@ class StaffCreation(Schema):
         ],
     )
     role = fields.String(required=True, validate=validate.OneOf(STAFF_ROLES))
-    name = text(200, required=True)
-    email = text(254, required=True)
+    name = person_name(required=True)
+    email = email(required=True)
     subscriber_id = fields.UUID(
-        load_default=None, metadata={"description": "Required for subscriber contacts."}
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Required for subscriber contacts."},
     )
 
 
-class StaffChanges(Schema):
+class StaffCreated(Schema):
+    account = fields.Nested(Account)
+    initial_password = fields.String(metadata={"description": "Shown only in this answer."})
+
+
+class StaffChanges(Changes):
     role = fields.String(validate=validate.OneOf(STAFF_ROLES))
-    name = text(200)
-    email = text(254)
+    name = person_name()
+    email = email()
+
+
+class StaffAccountChanges(StaffChanges, DisablingChange):
+    """An admin's PATCH of a staff account: its details and the login's disabling together."""
+
+
+class PasswordChange(Schema):
+    current_password = secret(required=True)
+    new_password = password(required=True)
+
+
+class PasswordConfirmation(Schema):
+    password = secret(required=True, metadata={"description": "The password, re-entered."})
+
+
+class RequestAccepted(Schema):
+    request_id = fields.UUID()
 
 
 class CreatedBefore(Schema):
@@ -144,5 +225,5 @@ class CreatedBefore(Schema):
 class Disabling(Schema):
     """`disabled: true` with `until` disables until then, without it for good."""
 
-    disabled = fields.Boolean(required=True)
+    disabled = boolean(required=True)
     until = fields.AwareDateTime(load_default=None, allow_none=True)

@@ -9,9 +9,16 @@ Event: `monthly_report_published` (`MonthlyReportPublished`). `BillableSession` 
 `get_billing_snapshot` answers: what a billable line needs to know about a booking.
 """
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from services.contracts.identity_code import no_identity_code
+from services.contracts.fields import (
+    Changes,
+    boolean,
+    email,
+    member_number,
+    text,
+    timestamp,
+)
 
 ELIGIBILITY_ROSTER = "roster"
 ELIGIBILITY_MANUAL = "manual"
@@ -23,7 +30,6 @@ PENDING = "pending"
 DECISIONS = (ELIGIBLE, NOT_ELIGIBLE, PENDING)
 
 DEFAULT_IDENTIFIER_LABEL = "Jäsennumero"
-MEMBER_NUMBER_MAX_LENGTH = 64
 MAX_BILLING_CONTACTS = 10
 
 MONTHLY_REPORT_PUBLISHED = "monthly_report_published"
@@ -35,17 +41,22 @@ DRAFT = "draft"
 FINAL = "final"
 
 
-def text(max_length: int, **kwargs) -> fields.String:
-    """A free-text field that refuses personal identity codes."""
-    return fields.String(
-        validate=[validate.Length(min=1, max=max_length), no_identity_code], **kwargs
+def billing_contact_emails(**kwargs) -> fields.List:
+    return fields.List(
+        email(),
+        validate=validate.Length(min=1, max=MAX_BILLING_CONTACTS),
+        metadata={"description": "Where the monthly billing reports are sent."},
+        **kwargs,
     )
 
 
-def billing_contact_emails(**kwargs) -> fields.List:
-    return fields.List(
-        fields.Email(validate=validate.Length(max=254)),
-        validate=validate.Length(min=1, max=MAX_BILLING_CONTACTS),
+def eligibility_method(**kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(ELIGIBILITY_METHODS),
+        metadata={
+            "description": "roster: checked against the member roster the subscriber supplies; "
+            "manual: an administrator approves each booking."
+        },
         **kwargs,
     )
 
@@ -60,44 +71,42 @@ class SubscriberCreation(Schema):
         metadata={"description": "Finnish business id (y-tunnus), e.g. 1234567-8"},
     )
     billing_contact_emails = billing_contact_emails(required=True)
-    member_number_in_report = fields.Boolean(load_default=False)
-    eligibility_method = fields.String(required=True, validate=validate.OneOf(ELIGIBILITY_METHODS))
+    member_number_in_report = boolean(
+        load_default=False,
+        metadata={"description": "Whether its reports show member numbers."},
+    )
+    eligibility_method = eligibility_method(required=True)
     identifier_label = text(
         60,
         load_default=DEFAULT_IDENTIFIER_LABEL,
         metadata={"description": "What the subscriber calls the member number."},
     )
-    active = fields.Boolean(load_default=True)
+    active = boolean(load_default=True, metadata={"description": "Offered in the booking form."})
 
 
-class SubscriberChanges(Schema):
+class SubscriberChanges(Changes):
     name = text(200)
     business_id = fields.String(validate=validate.Length(min=1, max=20))
     billing_contact_emails = billing_contact_emails()
-    member_number_in_report = fields.Boolean()
-    eligibility_method = fields.String(validate=validate.OneOf(ELIGIBILITY_METHODS))
+    member_number_in_report = boolean()
+    eligibility_method = eligibility_method()
     identifier_label = text(60)
-    active = fields.Boolean()
-
-    @validates_schema
-    def changes_something(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Give at least one field to change.")
+    active = boolean()
 
 
 class Subscriber(Schema):
     id = fields.UUID()
     name = fields.String()
-    business_id = fields.String()
+    business_id = fields.String(metadata={"description": "Finnish business id (y-tunnus)"})
     billing_contact_emails = fields.List(fields.String())
     member_number_in_report = fields.Boolean()
-    eligibility_method = fields.String()
+    eligibility_method = fields.String(validate=validate.OneOf(ELIGIBILITY_METHODS))
     identifier_label = fields.String()
     active = fields.Boolean()
     roster_members = fields.Integer()
-    roster_replaced_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    roster_replaced_at = timestamp(allow_none=True)
+    created_at = timestamp()
+    updated_at = timestamp()
 
 
 class SubscriberPage(Schema):
@@ -110,7 +119,9 @@ class SubscriberChoice(Schema):
 
     id = fields.UUID()
     name = fields.String()
-    identifier_label = fields.String()
+    identifier_label = fields.String(
+        metadata={"description": "What to call the member number in the booking form."}
+    )
 
 
 class SubscriberChoices(Schema):
@@ -123,9 +134,7 @@ class RosterSize(Schema):
 
 class EligibilityQuestion(Schema):
     subscriber_id = fields.UUID(required=True)
-    member_number = fields.String(
-        required=True, validate=validate.Length(min=1, max=MEMBER_NUMBER_MAX_LENGTH)
-    )
+    member_number = member_number(required=True)
 
 
 class EligibilityAnswer(Schema):
@@ -138,7 +147,7 @@ def period_field(**kwargs) -> fields.String:
     """A calendar month in Helsinki time, as YYYY-MM."""
     return fields.String(
         validate=validate.Regexp(PERIOD_PATTERN, error=PERIOD_PROBLEM),
-        metadata={"description": "A calendar month (Helsinki time), YYYY-MM"},
+        metadata={"description": "A calendar month (Helsinki time), YYYY-MM", "example": "2027-03"},
         **kwargs,
     )
 
@@ -169,17 +178,21 @@ class ReportViewer(Schema):
 
 
 class ReportQuery(Schema):
-    subscriber_id = fields.UUID(load_default=None, allow_none=True)
+    subscriber_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Admins: one subscriber's reports; contacts see only their own."},
+    )
     period = period_field(load_default=None, allow_none=True)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None, allow_none=True)
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class DraftQuery(Schema):
     subscriber_id = fields.UUID(required=True)
     period = period_field(required=True)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(load_default=None, allow_none=True)
+    cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class ReissueRequest(Schema):
@@ -188,7 +201,7 @@ class ReissueRequest(Schema):
 
 class ServiceTotal(Schema):
     service = fields.String()
-    sessions = fields.Integer(metadata={"description": "Charges less reversals."})
+    sessions = fields.Integer(metadata={"description": "Sessions billed: charges less reversals."})
 
 
 class Report(Schema):
@@ -197,12 +210,12 @@ class Report(Schema):
     id = fields.UUID()
     subscriber_id = fields.UUID()
     subscriber_name = fields.String()
-    period = fields.String()
-    version = fields.Integer()
-    status = fields.String(metadata={"enum": [FINAL]})
-    reason = fields.String(allow_none=True)
-    issued_by = fields.UUID(allow_none=True)
-    issued_at = fields.DateTime()
+    period = fields.String(metadata={"example": "2027-03"})
+    version = fields.Integer(metadata={"description": "1, then one more for each re-issue."})
+    status = fields.String(validate=validate.OneOf([FINAL]))
+    reason = fields.String(allow_none=True, metadata={"description": "Why it was re-issued."})
+    issued_by = fields.UUID(allow_none=True, metadata={"description": "The re-issuing admin."})
+    issued_at = timestamp()
     line_count = fields.Integer()
     sessions = fields.Integer()
     totals = fields.List(fields.Nested(ServiceTotal))
@@ -217,14 +230,16 @@ class ReportPage(Schema):
 class ReportLine(Schema):
     id = fields.UUID()
     booking_id = fields.UUID()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = timestamp()
+    ends_at = timestamp()
     service_name = fields.String()
     specification_name = fields.String()
     delivery_method = fields.String()
     coach_name = fields.String()
     member_name = fields.String()
-    member_number = fields.String(allow_none=True)
+    member_number = fields.String(
+        allow_none=True, metadata={"description": "Only for subscribers that want it shown."}
+    )
     quantity = fields.Integer(metadata={"description": "1 a session, -1 a reversal of one"})
     correction_of = fields.String(
         allow_none=True, metadata={"description": "The month a correction line is about."}
@@ -237,7 +252,7 @@ class DraftReport(Schema):
     subscriber_id = fields.UUID()
     subscriber_name = fields.String()
     period = fields.String()
-    status = fields.String(metadata={"enum": [DRAFT, FINAL]})
+    status = fields.String(validate=validate.OneOf([DRAFT, FINAL]))
     line_count = fields.Integer()
     sessions = fields.Integer()
     totals = fields.List(fields.Nested(ServiceTotal))

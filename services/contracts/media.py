@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from nameko.exceptions import deserialize_to_instance
 
 from services.contracts.errors import DomainError, InvalidInput
+from services.contracts.fields import timestamp
 
 MAX_FILENAME_LENGTH = 255
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -77,4 +78,8 @@ class Attachment(Schema):
     removed_metadata = fields.List(
         fields.String(), metadata={"description": "Kinds of metadata removed, e.g. gps, exif."}
     )
-    created_at = fields.DateTime()
+    created_at = timestamp()
+
+
+class AttachmentList(Schema):
+    items = fields.List(fields.Nested(Attachment))

@@ -6,14 +6,14 @@ import pytest
 from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
 
-from services.accounts.details import normalise_details, normalise_phone
 from services.accounts.passwords import BUSY_RETRY_SECONDS, PasswordHashing, password_problems
 from services.accounts.sessions import SessionLifetimes
 from services.accounts.settings import settings_from
 from services.accounts.throttle import LoginThrottle
 from services.accounts.usernames import new_username
-from services.contracts.errors import InvalidInput, Throttled
-from services.contracts.identity_code import contains_identity_code, no_identity_code
+from services.contracts.errors import Throttled
+from services.contracts.fields import no_identity_code
+from services.contracts.identity_code import contains_identity_code
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -44,30 +44,6 @@ def test_strings_that_only_look_like_identity_codes_pass(text):
 def test_identity_code_validator_explains_the_refusal():
     with pytest.raises(ValidationError, match="henkilötunnus"):
         no_identity_code("my id is 131052-308T")
-
-
-@pytest.mark.parametrize(
-    ("raw", "e164"),
-    [
-        ("040 123 4567", "+358401234567"),
-        ("+358 40 123 4567", "+358401234567"),
-        ("00358401234567", "+358401234567"),
-        ("09 1234 567", "+35891234567"),
-        ("+46 70 123 45 67", "+46701234567"),
-    ],
-)
-def test_phone_numbers_are_normalised_to_e164(raw, e164):
-    assert normalise_phone(raw) == e164
-
-
-def test_invalid_email_and_phone_are_named_together():
-    with pytest.raises(InvalidInput) as caught:
-        normalise_details({"email": "not-an-email", "phone": "12"})
-    assert set(caught.value.fields) == {"email", "phone"}
-
-
-def test_email_domain_is_lowercased_and_spaces_trimmed():
-    assert normalise_details({"email": " Maija.M@Example.FI "})["email"] == "Maija.M@example.fi"
 
 
 def test_common_short_and_personal_passwords_are_refused():

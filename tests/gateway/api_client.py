@@ -1,18 +1,21 @@
 """A test client of the gateway: one caller, from an address of its own, and its logins.
 
 It keeps no cookies: requests would not send the `Secure` session cookie over http:// anyway,
-so tests read Set-Cookie and send the cookie, or the bearer header, themselves.
+so tests read Set-Cookie and send the cookie, or the bearer header, themselves. Every JSON answer
+is checked against the OpenAPI document (`openapi_conformance`).
 """
 
 import uuid
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from http.cookies import Morsel, SimpleCookie
+from urllib.parse import urlsplit
 
 import requests
 
 from gateway.auth import CSRF_HEADER
 from gateway.cookies import SESSION_COOKIE
+from tests.gateway.openapi_conformance import check_answer
 
 
 def unique(prefix: str) -> str:
@@ -69,9 +72,15 @@ class ApiClient:
 
     def request(self, method: str, path: str, headers: dict | None = None, **kwargs):
         headers = {"X-Forwarded-For": self.address, **(headers or {})}
-        return self.http.request(
+        response = self.http.request(
             method, f"{self.base_url}{path}", headers=headers, timeout=15, **kwargs
         )
+        content_type = response.headers.get("Content-Type", "")
+        if content_type.startswith("application/json"):
+            check_answer(
+                method, urlsplit(path).path, response.status_code, content_type, response.json()
+            )
+        return response
 
     def try_log_in(self, username: str, password: str, remember_me: bool = False):
         body = {"username": username, "password": password, "remember_me": remember_me}

@@ -9,14 +9,14 @@ from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
 from gateway.request_input import load_body, load_query
-from gateway.routes.account_schemas import (
-    CoacheeChangesRequest,
-    CoacheeQuery,
-    LoginRequest,
-    ProfileChangesRequest,
-    StaffChangesRequest,
-)
 from gateway.routes.accounts import split_disabling
+from services.contracts.accounts import (
+    AccountChanges,
+    CoacheeChanges,
+    CoacheeQuery,
+    LoginForm,
+    StaffAccountChanges,
+)
 
 SUBSCRIBER = "6f1c2a40-3b7e-4d7a-9a51-2f0c8d3e4b11"
 
@@ -30,21 +30,21 @@ def body_request(data, content_type="application/json") -> Request:
 
 def test_malformed_json_is_400():
     with pytest.raises(ApiError) as refused:
-        load_body(body_request(b'{"username": '), LoginRequest)
+        load_body(body_request(b'{"username": '), LoginForm)
 
     assert (refused.value.status, refused.value.code) == (400, "bad_request")
 
 
 def test_a_body_that_is_not_json_is_415():
     with pytest.raises(ApiError) as refused:
-        load_body(body_request(b"username=x", "application/x-www-form-urlencoded"), LoginRequest)
+        load_body(body_request(b"username=x", "application/x-www-form-urlencoded"), LoginForm)
 
     assert refused.value.status == 415
 
 
 def test_missing_fields_are_named():
     with pytest.raises(ValidationError) as refused:
-        load_body(body_request({"username": "maija"}), LoginRequest)
+        load_body(body_request({"username": "maija"}), LoginForm)
 
     assert set(refused.value.messages) == {"password"}
 
@@ -56,19 +56,19 @@ def test_accepted_body_comes_back_in_json_form_with_defaults():
         "disabled_until": "2027-03-01T12:00:00+02:00",
     }
 
-    assert load_body(body_request(changes), CoacheeChangesRequest) == {
+    assert load_body(body_request(changes), CoacheeChanges) == {
         "subscriber_id": SUBSCRIBER,
         "disabled": True,
         "disabled_until": "2027-03-01T12:00:00+02:00",
     }
-    assert load_body(body_request({"username": "u", "password": "p"}), LoginRequest) == {
+    assert load_body(body_request({"username": "u", "password": "p"}), LoginForm) == {
         "username": "u",
         "password": "p",
         "remember_me": False,
     }
 
 
-@pytest.mark.parametrize("schema", [ProfileChangesRequest, CoacheeChangesRequest])
+@pytest.mark.parametrize("schema", [AccountChanges, CoacheeChanges])
 def test_username_is_refused_as_unchangeable(schema):
     with pytest.raises(ValidationError) as refused:
         schema().load({"username": "new-name", "name": "Maija"})
@@ -76,7 +76,7 @@ def test_username_is_refused_as_unchangeable(schema):
     assert refused.value.messages == {"username": ["The username cannot be changed."]}
 
 
-@pytest.mark.parametrize("schema", [ProfileChangesRequest, StaffChangesRequest])
+@pytest.mark.parametrize("schema", [AccountChanges, StaffAccountChanges])
 def test_a_change_without_any_field_is_refused(schema):
     with pytest.raises(ValidationError):
         schema().load({})
@@ -92,21 +92,21 @@ def test_a_change_without_any_field_is_refused(schema):
 )
 def test_disabled_until_only_goes_with_disabled_true(body):
     with pytest.raises(ValidationError) as refused:
-        StaffChangesRequest().load(body)
+        StaffAccountChanges().load(body)
 
     assert set(refused.value.messages) == {"disabled_until"}
 
 
 def test_disabled_until_must_carry_an_offset():
     with pytest.raises(ValidationError) as refused:
-        StaffChangesRequest().load({"disabled": True, "disabled_until": "2027-03-01T12:00:00"})
+        StaffAccountChanges().load({"disabled": True, "disabled_until": "2027-03-01T12:00:00"})
 
     assert set(refused.value.messages) == {"disabled_until"}
 
 
 def test_staff_role_must_be_a_staff_role():
     with pytest.raises(ValidationError) as refused:
-        StaffChangesRequest().load({"role": "coachee"})
+        StaffAccountChanges().load({"role": "coachee"})
 
     assert set(refused.value.messages) == {"role"}
 

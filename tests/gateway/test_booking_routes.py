@@ -149,3 +149,42 @@ def test_only_admins_change_the_catalogue(client, booked):
         "POST", "/api/services", json={"name": "X"}, headers=coachee.with_bearer()
     )
     assert response.status_code == 403
+
+
+def test_a_coachees_account_cannot_be_made_a_coach(client, admin_login, booked):
+    booking, coachee = booked
+    response = client.request(
+        "POST",
+        "/api/coaches",
+        headers=admin_login.with_bearer(),
+        json={"account_id": booking["coachee_id"], "name": "Maija Meikäläinen"},
+    )
+    assert response.status_code == 422, response.text
+    assert list(response.json()["error"]["fields"]) == ["account_id"]
+
+
+def test_zero_is_not_a_boolean(client, admin_login, booked):
+    booking, _ = booked
+    response = client.request(
+        "POST",
+        f"/api/bookings/{booking['id']}/eligibility",
+        headers=admin_login.with_bearer(),
+        json={"approved": 0},
+    )
+    assert response.status_code == 422, response.text
+    assert list(response.json()["error"]["fields"]) == ["approved"]
+
+
+def test_unknown_properties_in_working_hours_are_refused_by_name(client, admin_login, setup):
+    hours = [{"weekday": 0, "starts": "08:00", "ends": "16:00", "lunch": "11:00"}]
+    response = client.request(
+        "PUT",
+        f"/api/coaches/{setup['coach']['id']}/hours",
+        headers=admin_login.with_bearer(),
+        json={"hours": hours, "timezone": "UTC"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["fields"] == {
+        "hours": {"0": {"lunch": ["Unknown field."]}},
+        "timezone": ["Unknown field."],
+    }

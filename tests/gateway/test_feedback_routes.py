@@ -234,9 +234,9 @@ def test_the_openapi_document_describes_the_feedback_routes(gateway_url, web_ses
     assert set(paths["/api/bookings/{booking_id}/feedback"]) == {"get", "put"}
     put_feedback = paths["/api/bookings/{booking_id}/feedback"]["put"]
     assert put_feedback["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/FeedbackRequest"
+        "$ref": "#/components/schemas/FeedbackInput"
     }
     summary = paths["/api/feedback/summary"]["get"]
     assert {p["name"] for p in summary["parameters"]} == {"from", "to", "service_id", "coach_id"}
-    rating = document["components"]["schemas"]["FeedbackRequest"]["properties"]["rating"]
+    rating = document["components"]["schemas"]["FeedbackInput"]["properties"]["rating"]
     assert (rating["minimum"], rating["maximum"]) == (1, 5)

@@ -89,7 +89,7 @@ def test_openapi_document_describes_the_account_routes(gateway_url, web_session)
     assert set(paths["/api/staff"]) == {"get", "post"}
     login = paths["/api/session"]["post"]
     assert login["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/LoginRequest"
+        "$ref": "#/components/schemas/LoginForm"
     }
     (account_id,) = paths["/api/staff/{account_id}"]["patch"]["parameters"]
     assert account_id["schema"] == {"type": "string", "format": "uuid"}
