@@ -9,6 +9,7 @@ from services.accounts.sessions import new_token, token_hash
 from services.accounts.throttle import throttle_keys
 from services.accounts.work import Work
 from services.contracts.errors import InvalidInput, Throttled, Unauthenticated
+from services.infra.database import step
 
 LOGIN_REFUSED = "The username or password is wrong, or the login is not in use."
 FAILURE_CLEANUP_BATCH = 1000
@@ -52,11 +53,11 @@ def refuse_if_throttled(work: Work, keys: list[bytes]) -> None:
 def refuse_password(work: Work, keys: list[bytes], account_id, message: str):
     """Remember the failure for throttling and audit it, then refuse.
 
-    Called before the operation has written anything, so committing here stores only the refusal.
+    Called before the operation has written anything, so the step stores only the refusal.
     """
-    repo.record_failures(work.db, keys, work.now)
-    work.audit("login_failed", subject_id=account_id)
-    work.db.commit()
+    with step(work.db):
+        repo.record_failures(work.db, keys, work.now)
+        work.audit("login_failed", subject_id=account_id)
     raise Unauthenticated(message)
 
 
@@ -68,8 +69,8 @@ def delete_expired_failures(work: Work) -> int:
     cutoff = work.now - work.settings.throttle.window
     deleted = 0
     while True:
-        batch = repo.delete_failures_before(work.db, cutoff, FAILURE_CLEANUP_BATCH)
-        work.db.commit()
+        with step(work.db):
+            batch = repo.delete_failures_before(work.db, cutoff, FAILURE_CLEANUP_BATCH)
         deleted += batch
         if batch < FAILURE_CLEANUP_BATCH:
             return deleted

@@ -21,6 +21,7 @@ from services.billing.periods import period_label
 from services.billing.report_build import build_report, heading_for
 from services.billing.work import Work
 from services.contracts.billing import MONTHLY_REPORT_PUBLISHED, MonthlyReportPublished
+from services.infra.database import step
 
 KEY_PREFIX = "billing/reports"
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
@@ -78,40 +79,39 @@ def issue_version(
             )
             store(work.storage, keys["csv"], csv_out, "csv")
             store(work.storage, keys["pdf"], pdf_out, "pdf")
-        repo.insert_report(
-            work.db,
-            {
-                "id": report_id,
-                "subscriber_id": subscriber["id"],
-                "period": period,
-                "version": version,
-                "reason": reason,
-                "issued_by": issued_by,
-                "issued_at": work.now,
-                "line_count": summary.line_count,
-                "sessions": summary.sessions,
-                "totals": summary.totals,
-                "member_number_included": heading.member_number_label is not None,
-                "csv_key": keys["csv"],
-                "pdf_key": keys["pdf"],
-            },
-        )
-        report_uploads.settle(work.db, keys.values())
-        queue_mails(work.db, report_id, subscriber["billing_contact_emails"], work.now)
-        work.outbox.dispatch(
-            MONTHLY_REPORT_PUBLISHED,
-            EVENT.dump(
+        with step(work.db):
+            repo.insert_report(
+                work.db,
                 {
-                    "report_id": report_id,
+                    "id": report_id,
                     "subscriber_id": subscriber["id"],
-                    "period": period_label(period),
+                    "period": period,
                     "version": version,
-                }
-            ),
-        )
-        work.db.commit()
+                    "reason": reason,
+                    "issued_by": issued_by,
+                    "issued_at": work.now,
+                    "line_count": summary.line_count,
+                    "sessions": summary.sessions,
+                    "totals": summary.totals,
+                    "member_number_included": heading.member_number_label is not None,
+                    "csv_key": keys["csv"],
+                    "pdf_key": keys["pdf"],
+                },
+            )
+            report_uploads.settle(work.db, keys.values())
+            queue_mails(work.db, report_id, subscriber["billing_contact_emails"], work.now)
+            work.outbox.dispatch(
+                MONTHLY_REPORT_PUBLISHED,
+                EVENT.dump(
+                    {
+                        "report_id": report_id,
+                        "subscriber_id": subscriber["id"],
+                        "period": period_label(period),
+                        "version": version,
+                    }
+                ),
+            )
     except BaseException:
-        work.db.rollback()
         report_uploads.delete_files(work.storage, work.db, list(keys.values()))
         raise
     return report_id

@@ -19,6 +19,7 @@ from services.billing.periods import latest_due_period, period_end, period_label
 from services.billing.reports import report_view
 from services.billing.work import Work
 from services.contracts.errors import Conflict
+from services.infra.database import step
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,9 @@ def publish(work: Work, candidates) -> list[dict]:
     for candidate in candidates:
         subscriber_id, period = candidate["subscriber_id"], candidate["period"]
         try:
-            report = publish_one(work, subscriber_id, period)
+            with step(work.db):
+                report = publish_one(work, subscriber_id, period)
         except Exception:
-            work.db.rollback()
             log.exception(
                 "publishing the %s report of subscriber %s failed; the next run tries again",
                 period_label(period),
@@ -49,7 +50,6 @@ def publish(work: Work, candidates) -> list[dict]:
             continue
         if report is not None:
             published.append(report)
-    work.db.commit()
     return published
 
 

@@ -1,7 +1,7 @@
 """Sending the report mails that publishing queues.
 
-Mails are claimed, closed and failed through `services.infra.mail_queue`; the claim commits
-before the SMTP server is asked anything.
+`services.infra.mail_queue.send_due` claims each mail and commits the claim before the SMTP
+server is asked anything.
 """
 
 import logging
@@ -30,7 +30,9 @@ def report_mail(job, report, link_base_url: str) -> ReportMail:
     )
 
 
-def send_one(session, mailer: SmtpMailer, mail: ReportMail, job, now: datetime) -> bool:
+def send_one(session, mailer: SmtpMailer, link_base_url: str, job, now: datetime) -> bool:
+    report = reports_repo.report_by_id(session, job["report_id"])
+    mail = report_mail(job, report, link_base_url)
     try:
         mailer.send(compose(mail, mailer.sender, now))
     except Exception as exc:
@@ -41,11 +43,11 @@ def send_one(session, mailer: SmtpMailer, mail: ReportMail, job, now: datetime) 
 
 
 def send_due_report_mails(session, mailer: SmtpMailer, link_base_url: str, now: datetime) -> int:
-    """Send every report mail due at `now`, one per transaction; returns how many went."""
-    sent = 0
-    while (job := mail_queue.claim_next(session, report_mails, now, mailer.retry)) is not None:
-        report = reports_repo.report_by_id(session, job["report_id"])
-        session.commit()
-        sent += send_one(session, mailer, report_mail(job, report, link_base_url), job, now)
-        session.commit()
-    return sent
+    """Send every report mail due at `now`; returns how many went."""
+    return mail_queue.send_due(
+        session,
+        report_mails,
+        now,
+        mailer.retry,
+        lambda job: send_one(session, mailer, link_base_url, job, now),
+    )

@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select
 
 from services.billing.models import report_file_uploads
 from services.billing.work import Work
-from services.infra.database import transaction_beside
+from services.infra.database import step, transaction_beside
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ def purge_abandoned(work: Work) -> int:
         )
         if not batch:
             break
-        for key in batch:
-            work.storage.delete_everywhere(key)
-        settle(work.db, batch)
-        work.db.commit()
+        with step(work.db):
+            for key in batch:
+                work.storage.delete_everywhere(key)
+            settle(work.db, batch)
         purged += len(batch)
     if purged:
         log.warning("deleted %d report files left by a publication that never finished", purged)

@@ -15,6 +15,7 @@ from services.billing.settings import BillingSettings
 from services.contracts.accounts import ADMIN
 from services.contracts.billing import Subscriber, SubscriberChoice
 from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.infra.database import attempt
 
 SUBSCRIBER = Subscriber()
 CHOICE = SubscriberChoice()
@@ -48,7 +49,7 @@ def checked_details(details: dict) -> dict:
 def with_unique_name(db, save):
     """`save()` in a savepoint; a name another subscriber has becomes a Conflict."""
     try:
-        with db.begin_nested():
+        with attempt(db):
             return save()
     except IntegrityError as exc:
         if isinstance(exc.orig, UniqueViolation):

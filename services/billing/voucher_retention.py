@@ -21,6 +21,7 @@ from services.billing import reports_repository as reports_repo
 from services.billing.periods import period_label
 from services.billing.work import Work
 from services.infra.clock import HELSINKI
+from services.infra.database import step
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,15 @@ def voucher_cutoff(now: datetime) -> date:
 
 
 def delete_month(work: Work, subscriber_id, period: date, cutoff: date) -> tuple[int, int]:
-    expired = reports_repo.reports_of_period(work.db, subscriber_id, period)
-    for report in expired:
-        work.storage.delete_everywhere(report["csv_key"])
-        work.storage.delete_everywhere(report["pdf_key"])
-    if expired:
-        reports_repo.delete_reports(work.db, [report["id"] for report in expired])
-    lines = lines_repo.delete_period_lines(work.db, subscriber_id, period, cutoff)
-    lines_repo.delete_period_if_empty(work.db, subscriber_id, period)
-    work.db.commit()
+    with step(work.db):
+        expired = reports_repo.reports_of_period(work.db, subscriber_id, period)
+        for report in expired:
+            work.storage.delete_everywhere(report["csv_key"])
+            work.storage.delete_everywhere(report["pdf_key"])
+        if expired:
+            reports_repo.delete_reports(work.db, [report["id"] for report in expired])
+        lines = lines_repo.delete_period_lines(work.db, subscriber_id, period, cutoff)
+        lines_repo.delete_period_if_empty(work.db, subscriber_id, period)
     return len(expired), lines
 
 

@@ -33,6 +33,7 @@ from services.contracts.bookings import (
     TooLate,
 )
 from services.contracts.errors import Conflict, Forbidden
+from services.infra.database import attempt
 
 
 def require_active(booking) -> None:
@@ -74,7 +75,7 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
         raise SlotTaken("This time is not free; choose another.")
     ends_at = change["starts_at"] + timedelta(minutes=service["duration_minutes"])
     try:
-        with work.db.begin_nested():
+        with attempt(work.db):
             updated = repo.update_booking(
                 work.db,
                 booking["id"],

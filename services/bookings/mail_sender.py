@@ -1,8 +1,7 @@
 """Sending the mails bookings queue, and queueing the reminders.
 
-Jobs are claimed, closed and failed through `services.infra.mail_queue`; the claim commits
-before accounts or the SMTP server are asked anything. A job whose booking has changed since is
-closed unsent.
+`services.infra.mail_queue.send_due` claims each job and commits the claim before accounts or
+the SMTP server are asked anything. A job whose booking has changed since is closed unsent.
 """
 
 import logging
@@ -97,8 +96,9 @@ def booking_mail(job, booking, recipient: dict, link_base_url: str) -> BookingMa
     )
 
 
-def send_job(work: Work, mailer: SmtpMailer, job, booking) -> bool:
+def send_job(work: Work, mailer: SmtpMailer, job) -> bool:
     """Send one claimed job's mail; True when it went out."""
+    booking = booking_with_names(work.db, job["booking_id"])
     reason = reason_not_to_send(job, booking, work.now, work.rules.feedback_window)
     if reason is not None:
         mail_queue.close(work.db, mail_jobs, job["id"], work.now, f"not sent: {reason}")
@@ -120,14 +120,10 @@ def send_job(work: Work, mailer: SmtpMailer, job, booking) -> bool:
 
 
 def send_due_mails(work: Work, mailer: SmtpMailer) -> int:
-    """Send every mail job due at `work.now`, one job per transaction; returns how many went."""
-    sent = 0
-    while (job := mail_queue.claim_next(work.db, mail_jobs, work.now, mailer.retry)) is not None:
-        booking = booking_with_names(work.db, job["booking_id"])
-        work.db.commit()
-        sent += send_job(work, mailer, job, booking)
-        work.db.commit()
-    return sent
+    """Send every mail job due at `work.now`; returns how many went."""
+    return mail_queue.send_due(
+        work.db, mail_jobs, work.now, mailer.retry, lambda job: send_job(work, mailer, job)
+    )
 
 
 def bookings_needing_reminder(session, now: datetime, until: datetime) -> list[RowMapping]:

@@ -1,10 +1,22 @@
-"""Database access for a service: one engine per container, one session per worker.
+"""Database access for a service: one engine per container, one session per worker, and the
+few shapes a transaction may take. Domain code never calls `commit()` or `rollback()` itself.
 
-The worker's entrypoint runs inside a transaction: when it returns, the session commits before
-the entrypoint's result is sent (an RPC reply never announces a change that was not stored);
-when it raises, the session rolls back. Work outside a worker (relays, timers' batches) opens
-its own transactions with `Database.transaction()`; a worker that must commit something apart
-from its own transaction uses `transaction_beside(session)`.
+1. The worker's transaction (the default; nothing to write). The entrypoint runs inside it:
+   when it returns, the session commits before the result is sent (an RPC reply never announces
+   a change that was not stored); when it raises, everything rolls back. Right for nearly every
+   RPC and event handler: all or nothing.
+2. `transaction_beside(session)`: a commit beside the worker's transaction that must stay
+   whatever becomes of it, such as a note of files about to be written, kept so a cleanup can
+   find them if the worker fails.
+3. `step(session)`: a piece of the worker's work committed before the next one starts, so a
+   failure or a crash later loses only the step in flight: a saga step, a timer's batch, a mail
+   job claimed before the SMTP server is asked, a refusal recorded before it is raised. Right
+   when the work is a sequence of independent, repeatable parts, or when an outside party
+   (another service, S3, SMTP) must only be asked once the state is stored.
+4. `attempt(session)`: a savepoint inside the worker's transaction, for a write that may be
+   refused by a constraint (a slot taken, a key already used) without spoiling the rest.
+
+Work outside any worker (the outbox relay, parking events) uses `Database.transaction()`.
 """
 
 import functools
@@ -79,6 +91,22 @@ def transaction_beside(session: Session):
     for what must stay whatever becomes of the session's transaction."""
     with Session(session.get_bind(), expire_on_commit=False) as own, own.begin():
         yield own
+
+
+@contextmanager
+def step(session: Session):
+    """Commit what the block wrote when it ends; roll it back (and re-raise) when it fails."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def attempt(session: Session):
+    """A savepoint: when the block raises, only what it wrote is undone, and the error goes on."""
+    return session.begin_nested()
 
 
 def find_database(container) -> Database:

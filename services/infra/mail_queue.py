@@ -1,23 +1,41 @@
 """A table of mail jobs sent one at a time, shared by every service that sends mail.
 
-A due job is claimed with SKIP LOCKED in a short transaction that counts the attempt and moves
-its next try out by the retry delay; the caller commits before asking anyone else anything, so
-no lock is held meanwhile and a job whose sender dies is tried again later. A failed send keeps
-its error; after the last attempt the job stays unsent with that error for an operator to see.
+`send_due` is the one send loop: a due job is claimed with SKIP LOCKED in a short step that
+counts the attempt and moves its next try out by the retry delay, and that step commits before
+the service's `send(job)` asks anyone else anything (another service, the SMTP server), so no
+lock is held meanwhile and a job whose sender dies is tried again later. What `send` writes
+(closing the job, or noting its failure) is committed as the next step. A failed send keeps its
+error; after the last attempt the job stays unsent with that error for an operator to see.
 The table needs the columns id, attempts, next_attempt_at, sent_at and last_error.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import RowMapping
 
+from services.infra.database import step
 from services.infra.mailer import MailNotSent, RetryPolicy
 
 log = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 500
+
+
+def send_due(
+    session, jobs: Table, now: datetime, retry: RetryPolicy, send: Callable[[RowMapping], bool]
+) -> int:
+    """Send every job due at `now`, one at a time; returns how many `send` said went out."""
+    sent = 0
+    while True:
+        with step(session):
+            job = claim_next(session, jobs, now, retry)
+        if job is None:
+            return sent
+        with step(session):
+            sent += bool(send(job))
 
 
 def claim_next(session, jobs: Table, now: datetime, retry: RetryPolicy) -> RowMapping | None:

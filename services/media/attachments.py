@@ -12,6 +12,7 @@ import uuid
 from services.contracts.accounts import PRIVACY
 from services.contracts.errors import DomainError, InvalidInput, NotFound
 from services.contracts.media import FileTooLarge
+from services.infra.database import step
 from services.media import access
 from services.media import repository as repo
 from services.media.cleaned import Cleaned
@@ -69,8 +70,8 @@ def ingest_upload(work: Work, request: dict, actor: dict) -> dict:
     except DomainError:
         work.store.delete_everywhere(key)
         raise
-    attachment = store_attachment(work, booking, key, request, cleaned, actor)
-    work.db.commit()
+    with step(work.db):
+        attachment = store_attachment(work, booking, key, request, cleaned, actor)
     work.store.delete_everywhere(key)
     return attachment_view(attachment)
 

@@ -7,6 +7,7 @@ rest. A run stopped half-way leaves the erasures it opened, and the next run ope
 
 from datetime import datetime
 
+from services.infra.database import step
 from services.privacy import repository as repo
 from services.privacy.access import require_privacy_staff
 from services.privacy.intake import open_retention_erasure
@@ -27,12 +28,12 @@ def run_retention(work: Work) -> dict:
     cursor = None
     while True:
         page = work.accounts.coachees_created_before(before.isoformat(), PAGE_SIZE, cursor)
-        for account in page["items"]:
-            found += 1
-            deadline = erasure_deadline(datetime.fromisoformat(account["created_at"]))
-            if open_retention_erasure(work, account, deadline):
-                opened += 1
-        work.db.commit()
+        with step(work.db):
+            for account in page["items"]:
+                found += 1
+                deadline = erasure_deadline(datetime.fromisoformat(account["created_at"]))
+                if open_retention_erasure(work, account, deadline):
+                    opened += 1
         cursor = page["next_cursor"]
         if cursor is None:
             break

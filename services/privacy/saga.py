@@ -11,6 +11,7 @@ import logging
 
 from services.contracts.names import PRIVACY
 from services.contracts.privacy import COMPLETED
+from services.infra import database
 from services.privacy import own_data, results
 from services.privacy import repository as repo
 from services.privacy.plans import EXPORT_ACTION
@@ -59,7 +60,7 @@ def run_step(work: Work, request, step) -> bool:
     """Runs one page of a step; True when the saga may go on at once."""
     attempts = step["attempts"] + 1
     try:
-        with work.db.begin_nested():
+        with database.attempt(work.db):
             answer = apply_step(work, request, step)
     except Exception as exc:
         delay = work.settings.step_backoff.delay_after(attempts)
@@ -108,36 +109,37 @@ def finish(work: Work, request, steps) -> None:
     )
 
 
+def advance_once(work: Work, request_id) -> bool:
+    """Runs the request's next due step, or finishes the request; True when it may go on."""
+    request = repo.lock_open_request(work.db, request_id)
+    if request is None:
+        return False
+    steps = repo.steps_of(work.db, request_id)
+    pending = next((step for step in steps if step["status"] == PENDING), None)
+    if pending is None:
+        finish(work, request, steps)
+        return False
+    if pending["next_attempt_at"] > work.now:
+        return False
+    return run_step(work, request, pending)
+
+
 def advance_request(work: Work, request_id) -> None:
-    """Runs the request's due steps in order until one must wait, or finishes the request."""
+    """Runs the request's due steps in order, each a committed step, until one must wait."""
     while True:
-        request = repo.lock_open_request(work.db, request_id)
-        if request is None:
-            work.db.commit()
-            return
-        steps = repo.steps_of(work.db, request_id)
-        step = next((step for step in steps if step["status"] == PENDING), None)
-        if step is None:
-            finish(work, request, steps)
-            work.db.commit()
-            return
-        if step["next_attempt_at"] > work.now:
-            work.db.commit()
-            return
-        went_on = run_step(work, request, step)
-        work.db.commit()
+        with database.step(work.db):
+            went_on = advance_once(work, request_id)
         if not went_on:
             return
 
 
 def advance_due_requests(work: Work, limit: int = 20) -> int:
     """Advances up to `limit` requests that have a due step; returns how many it looked at."""
-    due = repo.requests_with_due_steps(work.db, work.now, limit)
-    work.db.commit()
+    with database.step(work.db):
+        due = repo.requests_with_due_steps(work.db, work.now, limit)
     for request_id in due:
         try:
             advance_request(work, request_id)
         except Exception:
-            work.db.rollback()
             log.exception("request %s could not advance; trying again on the next tick", request_id)
     return len(due)
