@@ -10,6 +10,7 @@ from services.accounts.usernames import new_username
 from services.accounts.work import Work
 from services.contracts.accounts import ADMIN, COACHEE, Account
 from services.contracts.errors import Forbidden, InvalidInput, NotFound
+from services.infra.database import attempt
 
 ACCOUNT = Account()
 USERNAME_ATTEMPTS = 20
@@ -24,16 +25,28 @@ def checked_registration(registration: dict) -> dict:
     return dict(registration)
 
 
+def registered(account) -> dict:
+    return {"account_id": str(account["id"]), "username": account["username"]}
+
+
+def registered_under(work: Work, registration_key: str | None) -> dict | None:
+    if registration_key is None:
+        return None
+    existing = repo.account_by_registration_key(work.db, registration_key)
+    return registered(existing) if existing is not None else None
+
+
 def register_coachee(work: Work, registration: dict, registration_key: str | None) -> dict:
-    if registration_key:
-        existing = repo.account_by_registration_key(work.db, registration_key)
-        if existing is not None:
-            return {"account_id": str(existing["id"]), "username": existing["username"]}
+    """A new coachee account, or the one registered under the same key before (also when the
+    two registrations race: the one that loses its insert to the key finds the winner's)."""
+    earlier = registered_under(work, registration_key)
+    if earlier is not None:
+        return earlier
     details = checked_registration(registration)
     password_hash = work.settings.hashing.hash(details.pop("password"))
     for _ in range(USERNAME_ATTEMPTS):
         try:
-            with work.db.begin_nested():
+            with attempt(work.db):
                 account = repo.insert_account(
                     work.db,
                     dict(
@@ -46,16 +59,20 @@ def register_coachee(work: Work, registration: dict, registration_key: str | Non
                     ),
                 )
         except IntegrityError:
+            earlier = registered_under(work, registration_key)
+            if earlier is not None:
+                return earlier
             continue
-        return {"account_id": str(account["id"]), "username": account["username"]}
+        return registered(account)
     raise RuntimeError("no free username found")
 
 
-def discard_registration(work: Work, account_id) -> None:
-    """Undo a registration whose booking failed; an account that was ever used stays."""
-    account = repo.account_by_id(work.db, account_id)
+def discard_registration(work: Work, registration_key: str) -> None:
+    """Undo the registration of a first booking that was never made; an account that was ever
+    used stays."""
+    account = repo.account_by_registration_key(work.db, registration_key)
     if account is not None and account["role"] == COACHEE and account["last_login_at"] is None:
-        repo.delete_account(work.db, account_id)
+        repo.delete_account(work.db, account["id"])
 
 
 def visible_account(work: Work, account_id, actor: dict | None):

@@ -36,19 +36,13 @@ class AccountsService(ServiceBase):
         return Work(db=self.db, outbox=self.outbox, now=self.clock.now(), settings=self.settings)
 
     @rpc(expected_exceptions=DomainError)
-    def check_coachee_registration(self, registration: dict) -> dict:
-        details = profiles.checked_registration(load(CoacheeRegistration(), registration))
-        details.pop("password")
-        return {**details, "subscriber_id": str(details["subscriber_id"])}
-
-    @rpc(expected_exceptions=DomainError)
     def register_coachee(self, registration: dict, registration_key: str | None = None) -> dict:
         data = load(CoacheeRegistration(), registration)
         return profiles.register_coachee(self.work(), data, registration_key)
 
     @rpc(expected_exceptions=DomainError)
-    def discard_registration(self, account_id: str) -> None:
-        profiles.discard_registration(self.work(), account_id)
+    def discard_registration(self, registration_key: str) -> None:
+        profiles.discard_registration(self.work(), registration_key)
 
     @rpc(expected_exceptions=DomainError)
     def log_in(self, credentials: dict) -> dict:

@@ -1,11 +1,31 @@
 """The booking form: a first booking registers the coachee; no double booking; eligibility.
 
-A first-time coachee's account is created only after the slot and eligibility checks pass, and is
-discarded again if the booking still fails (the slot was taken meanwhile, the commit failed), so
-a failed booking leaves no account behind. The exclusion constraint is the final guard against
-double booking; its violation becomes `SlotTaken`.
+The form is validated once, by the contract's schema; the validated data goes on. A first-time
+coachee's account is registered by one RPC, after the slot and eligibility checks, and no
+account outlives a booking that was never made, even when a process dies half way and the
+message is redelivered:
+
+1. A `registrations` row is opened and committed (`open`) before accounts is asked to register;
+   its key is derived from the request, so a redelivered or repeated request opens no other.
+2. accounts registers the account under that key (a repeat returns the same account).
+3. The booking is inserted and, in the same transaction, the row is decided `booked` if, and only
+   if, it is still `open`.
+4. The `settle_registrations` timer decides rows open longer than `REGISTRATION_TIMEOUT_SECONDS`
+   as `abandoned` and then has accounts discard the account registered under the key.
+
+Steps 3 and 4 both change the row only while it is `open`; PostgreSQL's row lock makes one of
+them win, so an account is either booked or discarded, never both and never neither.
+
+Idempotency keys are scoped to their caller: the logged-in account, or for a first booking the
+request itself (its hash without the password, which accounts checks on a replay). The same key
+with another request is refused with `IdempotencyKeyReused`; a replay answers only its own
+caller. The exclusion constraint is the final guard against double booking; its violation
+becomes `SlotTaken`.
 """
 
+import hashlib
+import json
+import uuid
 from datetime import timedelta
 
 from psycopg.errors import ExclusionViolation, UniqueViolation
@@ -16,11 +36,24 @@ from services.bookings.availability import free_coaches_at
 from services.bookings.notifications import booking_confirmed
 from services.bookings.views import booking_view
 from services.bookings.work import Work
-from services.contracts.accounts import COACHEE
-from services.contracts.bookings import CONFIRMED, PENDING, NotEligible, SlotTaken
-from services.contracts.errors import Forbidden, InvalidInput, NotFound
+from services.contracts.accounts import COACHEE, CoacheeRegistration
+from services.contracts.bookings import (
+    CONFIRMED,
+    PENDING,
+    IdempotencyKeyReused,
+    NotEligible,
+    RegistrationExpired,
+    SlotTaken,
+)
+from services.contracts.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from services.infra.database import attempt, step
 
 SLOT_GONE = "This time is not free any more; choose another."
+KEY_REUSED = "This Idempotency-Key was used for another request; use a new key."
+FIRST_BOOKING_SCOPE = "first-booking"
+REPLAY_ADDRESS = "booking-replay"
+ABANDON_BATCH = 100
+REGISTRATION = CoacheeRegistration()
 
 
 def checked_service(work: Work, request: dict) -> dict:
@@ -37,8 +70,9 @@ def checked_service(work: Work, request: dict) -> dict:
     return service
 
 
-def coachee_identity(work: Work, registration: dict | None, actor: dict | None) -> dict:
+def coachee_identity(work: Work, request: dict, actor: dict | None) -> dict:
     """The subscriber and member number to check eligibility with, from the form or the profile."""
+    registration = request["coachee"]
     if actor is not None:
         if registration is not None:
             raise InvalidInput(
@@ -52,7 +86,7 @@ def coachee_identity(work: Work, registration: dict | None, actor: dict | None) 
         raise InvalidInput(
             "Personal data is needed for a first booking.", {"coachee": ["Required."]}
         )
-    return work.accounts.check_coachee_registration(registration)
+    return registration
 
 
 def eligibility_of(work: Work, identity: dict) -> dict:
@@ -66,22 +100,50 @@ def eligibility_of(work: Work, identity: dict) -> dict:
         ) from exc
 
 
-def replayed(work: Work, key: str | None) -> dict | None:
-    existing = repo.booking_by_idempotency_key(work.db, key) if key else None
+def request_hash(request: dict) -> str:
+    """What identifies a request for its Idempotency-Key: everything but the password."""
+    shown = dict(request)
+    if shown["coachee"] is not None:
+        shown["coachee"] = {k: v for k, v in shown["coachee"].items() if k != "password"}
+    canonical = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def key_scope(actor: dict | None) -> str:
+    return actor["account_id"] if actor is not None else FIRST_BOOKING_SCOPE
+
+
+def registration_key(key: str | None, hashed: str) -> str:
+    """The same for a repeat of the same request; a request without a key repeats nothing."""
+    if key is None:
+        return uuid.uuid4().hex
+    return hashlib.sha256(f"{key}\n{hashed}".encode()).hexdigest()
+
+
+def replayed(work: Work, request: dict, actor, key: str | None, hashed: str) -> dict | None:
+    """The answer a repeat of this request gets, or None when the key is new."""
+    existing = repo.booking_by_idempotency_key(work.db, key_scope(actor), key) if key else None
     if existing is None:
         return None
+    if existing["request_hash"] not in (None, hashed):
+        raise IdempotencyKeyReused(KEY_REUSED, {"Idempotency-Key": [KEY_REUSED]})
     answer = {"booking": booking_view(existing)}
     if existing["registered_coachee"]:
-        answer["username"] = work.accounts.get_account(str(existing["coachee_id"]), None)[
-            "username"
-        ]
+        coachee_id = str(existing["coachee_id"])
+        try:
+            work.accounts.confirm_password(
+                coachee_id, request["coachee"]["password"], REPLAY_ADDRESS
+            )
+        except Unauthenticated:
+            raise IdempotencyKeyReused(KEY_REUSED, {"Idempotency-Key": [KEY_REUSED]}) from None
+        answer["username"] = work.accounts.get_account(coachee_id, None)["username"]
     return answer
 
 
 def insert_with_first_free_coach(work: Work, values: dict, coach_ids: list[str]):
     for coach_id in coach_ids:
         try:
-            with work.db.begin_nested():
+            with attempt(work.db):
                 return repo.insert_booking(work.db, dict(values, coach_id=coach_id))
         except IntegrityError as exc:
             if isinstance(exc.orig, ExclusionViolation):
@@ -90,11 +152,24 @@ def insert_with_first_free_coach(work: Work, values: dict, coach_ids: list[str])
     raise SlotTaken(SLOT_GONE)
 
 
-def create_booking(work: Work, request: dict, raw_registration, actor, key) -> dict:
-    earlier = replayed(work, key)
+def register(work: Work, registration: dict, key: str) -> dict:
+    """Open the registration (committed at once), then have accounts register the account."""
+    with step(work.db):
+        state = repo.open_registration(work.db, key, work.now)
+    if state != repo.REGISTRATION_OPEN:
+        raise RegistrationExpired("This booking took too long; send the form again.")
+    try:
+        return work.accounts.register_coachee(REGISTRATION.dump(registration), key)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, {"coachee": exc.fields}) from None
+
+
+def create_booking(work: Work, request: dict, actor: dict | None, key: str | None) -> dict:
+    hashed = request_hash(request)
+    earlier = replayed(work, request, actor, key, hashed)
     if earlier is not None:
         return earlier
-    identity = coachee_identity(work, raw_registration, actor)
+    identity = coachee_identity(work, request, actor)
     service = checked_service(work, request)
     coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
     if not coach_ids:
@@ -106,32 +181,47 @@ def create_booking(work: Work, request: dict, raw_registration, actor, key) -> d
 
     registered = None
     if actor is None:
-        registered = work.accounts.register_coachee(raw_registration, key)
+        registered_under = registration_key(key, hashed)
+        registered = register(work, request["coachee"], registered_under)
+    values = booking_values(work, request, service, eligibility, registered, actor)
+    values.update(idempotency_key=key, idempotency_scope=key_scope(actor), request_hash=hashed)
     try:
-        booking = insert_with_first_free_coach(
-            work,
-            booking_values(work, request, service, eligibility, key, registered, actor),
-            coach_ids,
-        )
-        if booking["status"] == CONFIRMED:
-            booking_confirmed(work, booking)
-        work.db.commit()
-    except Exception as exc:
-        work.db.rollback()
-        if registered is not None:
-            work.accounts.discard_registration(registered["account_id"])
-        if isinstance(exc, IntegrityError) and isinstance(exc.orig, UniqueViolation) and key:
-            earlier = replayed(work, key)
-            if earlier is not None:
-                return earlier
-        raise
+        booking = insert_with_first_free_coach(work, values, coach_ids)
+    except IntegrityError as exc:
+        twin = isinstance(exc.orig, UniqueViolation) and key is not None
+        earlier = replayed(work, request, actor, key, hashed) if twin else None
+        if earlier is None:
+            raise
+        return earlier
+    if registered is not None and not repo.book_registration(
+        work.db, registered_under, registered["account_id"]
+    ):
+        raise RegistrationExpired("This booking took too long; send the form again.")
+    if booking["status"] == CONFIRMED:
+        booking_confirmed(work, booking)
     answer = {"booking": booking_view(booking)}
     if registered is not None:
         answer["username"] = registered["username"]
     return answer
 
 
-def booking_values(work: Work, request, service, eligibility, key, registered, actor) -> dict:
+def settle_registrations(work: Work) -> int:
+    """Give up first-booking registrations open too long and have accounts discard their
+    accounts; returns how many accounts were discarded."""
+    with step(work.db):
+        repo.abandon_registrations_opened_before(
+            work.db, work.now - work.rules.registration_timeout, ABANDON_BATCH
+        )
+    discarded = 0
+    for key in repo.abandoned_registrations(work.db, ABANDON_BATCH):
+        with step(work.db):
+            work.accounts.discard_registration(key)
+            repo.forget_registration(work.db, key)
+        discarded += 1
+    return discarded
+
+
+def booking_values(work: Work, request, service, eligibility, registered, actor) -> dict:
     starts_at = request["starts_at"]
     ends_at = starts_at + timedelta(minutes=service["duration_minutes"])
     pending = eligibility["decision"] == "pending"
@@ -150,7 +240,6 @@ def booking_values(work: Work, request, service, eligibility, key, registered, a
         "hold_expires_at": min(work.now + work.rules.eligibility_hold, starts_at)
         if pending
         else None,
-        "idempotency_key": key,
         "registered_coachee": registered is not None,
         "created_at": work.now,
         "updated_at": work.now,

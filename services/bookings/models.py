@@ -3,6 +3,9 @@
 `bookings.blocks_until` is the end plus the buffer between sessions, so the exclusion constraint
 on (coach, [starts_at, blocks_until)) keeps the buffer too.
 
+`registrations` decides each first booking's account once: `booked` with the booking's own
+transaction, or `abandoned` by the timer when no booking came in time (see README.md).
+
 `feedback` copies the service, coach and month of the session so that a rating can outlive its
 link to the booking: erasure detaches it (no booking, comment or times) and the statistics keep it.
 """
@@ -101,7 +104,9 @@ bookings = Table(
     Column("message", Text, nullable=False),
     Column("eligibility_rule", Text, nullable=False),
     Column("hold_expires_at", DateTime(timezone=True)),
-    Column("idempotency_key", Text, unique=True),
+    Column("idempotency_key", Text),
+    Column("idempotency_scope", Text),
+    Column("request_hash", Text),
     Column("registered_coachee", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -111,8 +116,20 @@ bookings = Table(
         name="bookings_status",
     ),
     CheckConstraint("starts_at < ends_at AND ends_at <= blocks_until", name="bookings_time"),
+    UniqueConstraint("idempotency_scope", "idempotency_key", name="bookings_idempotency"),
     Index("bookings_coachee", "coachee_id", "starts_at"),
     Index("bookings_coach_time", "coach_id", "starts_at"),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("registration_key", Text, primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("account_id", UUID(as_uuid=True)),
+    CheckConstraint("state IN ('open', 'booked', 'abandoned')", name="registrations_state"),
+    Index("registrations_open", "opened_at"),
 )
 
 notes = Table(

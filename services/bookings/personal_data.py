@@ -57,9 +57,16 @@ def erase_bookings(work: Work, subject_id) -> ErasureResult:
         delete(mail_jobs).where(mail_jobs.c.booking_id.in_(ids), mail_jobs.c.sent_at.is_(None))
     ).rowcount
     feedback_kept = repo.detach_feedback(work.db, ids)
+    repo.forget_registrations_of(work.db, subject_id)
     for booking in booking_rows:
         cancelling = booking["status"] in ACTIVE_STATUSES and booking["starts_at"] > work.now
-        changes = {"message": "", "idempotency_key": None, "updated_at": work.now}
+        changes = {
+            "message": "",
+            "idempotency_key": None,
+            "idempotency_scope": None,
+            "request_hash": None,
+            "updated_at": work.now,
+        }
         if cancelling:
             changes["status"] = CANCELLED
         updated = repo.update_booking(work.db, booking["id"], changes)

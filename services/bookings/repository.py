@@ -16,10 +16,15 @@ from services.bookings.models import (
     feedback,
     mail_jobs,
     notes,
+    registrations,
     specifications,
     working_hours,
 )
 from services.contracts.bookings import ACTIVE_STATUSES
+
+REGISTRATION_OPEN = "open"
+REGISTRATION_BOOKED = "booked"
+REGISTRATION_ABANDONED = "abandoned"
 
 
 def new_id() -> uuid.UUID:
@@ -189,9 +194,75 @@ def booking_by_id(session, booking_id, lock: bool = False) -> RowMapping | None:
     return session.execute(query).mappings().first()
 
 
-def booking_by_idempotency_key(session, key: str) -> RowMapping | None:
-    query = select(bookings).where(bookings.c.idempotency_key == key)
+def booking_by_idempotency_key(session, scope: str, key: str) -> RowMapping | None:
+    query = select(bookings).where(
+        bookings.c.idempotency_scope == scope, bookings.c.idempotency_key == key
+    )
     return session.execute(query).mappings().first()
+
+
+def open_registration(session, registration_key: str, now: datetime) -> str:
+    """Open the registration unless it exists; returns its state."""
+    session.execute(
+        pg_insert(registrations)
+        .values(registration_key=registration_key, state=REGISTRATION_OPEN, opened_at=now)
+        .on_conflict_do_nothing()
+    )
+    query = select(registrations.c.state).where(
+        registrations.c.registration_key == registration_key
+    )
+    return session.execute(query).scalar_one()
+
+
+def book_registration(session, registration_key: str, account_id) -> bool:
+    """Decide an open registration as booked; False when it was decided otherwise first."""
+    booked = session.execute(
+        update(registrations)
+        .where(
+            registrations.c.registration_key == registration_key,
+            registrations.c.state == REGISTRATION_OPEN,
+        )
+        .values(state=REGISTRATION_BOOKED, account_id=account_id)
+    )
+    return booked.rowcount == 1
+
+
+def abandon_registrations_opened_before(session, before: datetime, limit: int) -> list[str]:
+    """Decide open registrations older than `before` as abandoned; returns their keys."""
+    stale = (
+        select(registrations.c.registration_key)
+        .where(registrations.c.state == REGISTRATION_OPEN, registrations.c.opened_at < before)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    query = (
+        update(registrations)
+        .where(registrations.c.registration_key.in_(stale))
+        .values(state=REGISTRATION_ABANDONED)
+        .returning(registrations.c.registration_key)
+    )
+    return list(session.execute(query).scalars())
+
+
+def abandoned_registrations(session, limit: int) -> list[str]:
+    query = (
+        select(registrations.c.registration_key)
+        .where(registrations.c.state == REGISTRATION_ABANDONED)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.execute(query).scalars())
+
+
+def forget_registration(session, registration_key: str) -> None:
+    session.execute(
+        delete(registrations).where(registrations.c.registration_key == registration_key)
+    )
+
+
+def forget_registrations_of(session, account_id) -> int:
+    query = delete(registrations).where(registrations.c.account_id == account_id)
+    return session.execute(query).rowcount
 
 
 def update_booking(session, booking_id, values: dict) -> RowMapping:

@@ -50,6 +50,7 @@ from services.infra.validation import actor_of, load, required_actor
 HOLD_EXPIRY_SECONDS = 60
 MAIL_SEND_SECONDS = 5
 REMINDER_QUEUE_SECONDS = 60
+REGISTRATION_SETTLE_SECONDS = 5
 
 
 class BookingsService(ServiceBase):
@@ -128,10 +129,7 @@ class BookingsService(ServiceBase):
         self, request: dict, actor: dict | None = None, idempotency_key: str | None = None
     ) -> dict:
         data = load(BookingRequest(), request)
-        raw_registration = request.get("coachee")
-        return booking_flow.create_booking(
-            self.work(), data, raw_registration, actor_of(actor), idempotency_key
-        )
+        return booking_flow.create_booking(self.work(), data, actor_of(actor), idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
     def get_booking(self, booking_id: str, actor: dict) -> dict:
@@ -203,6 +201,10 @@ class BookingsService(ServiceBase):
     @timer(interval=HOLD_EXPIRY_SECONDS)
     def release_expired_holds(self) -> None:
         lifecycle.expire_holds(self.work())
+
+    @timer(interval=REGISTRATION_SETTLE_SECONDS)
+    def settle_registrations(self) -> int:
+        return booking_flow.settle_registrations(self.work())
 
     @timer(interval=MAIL_SEND_SECONDS)
     def send_mails(self) -> None:

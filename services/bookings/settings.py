@@ -18,6 +18,7 @@ class BookingRules:
     max_search_days: int
     feedback_window: timedelta
     link_base_url: str
+    registration_timeout: timedelta
 
 
 def rules_from(config: dict) -> BookingRules:
@@ -40,6 +41,9 @@ def rules_from(config: dict) -> BookingRules:
         link_base_url=str(
             config.get("BOOKING_LINK_BASE_URL", "https://valmennuskalenteri.local")
         ).rstrip("/"),
+        registration_timeout=timedelta(
+            seconds=float(config.get("REGISTRATION_TIMEOUT_SECONDS", 120))
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """The accounts service's contract: roles, RPC payloads and events.
 
 RPC methods (see services/accounts/README.md for each one's arguments, answer and errors):
-register_coachee, check_coachee_registration, discard_registration, log_in, resolve_session,
+register_coachee, discard_registration, log_in, resolve_session,
 log_out, change_password, get_account, update_account, search_coachees, list_staff,
 create_staff, set_disabled, request_erasure, create_admin, confirm_password, find_coachee,
 coachees_created_before, disable_login, export_personal_data, erase_personal_data.

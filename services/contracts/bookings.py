@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from nameko.exceptions import deserialize_to_instance
 
 from services.contracts.accounts import CoacheeRegistration
-from services.contracts.errors import Conflict, Forbidden
+from services.contracts.errors import Conflict, Forbidden, InvalidInput
 from services.contracts.fields import Changes, boolean, person_name, text, timestamp
 
 BOOKING_CONFIRMED = "booking_confirmed"
@@ -43,6 +43,20 @@ class TooLate(Conflict):
     """The change comes later than the rules allow (e.g. cancelling within the notice)."""
 
     code = "too_late"
+
+
+@deserialize_to_instance
+class IdempotencyKeyReused(InvalidInput):
+    """The Idempotency-Key was first sent with another request (or by another caller)."""
+
+    code = "idempotency_key_reused"
+
+
+@deserialize_to_instance
+class RegistrationExpired(Conflict):
+    """A first booking came back after its registration was given up; send the form again."""
+
+    code = "registration_expired"
 
 
 def delivery_method(**kwargs) -> fields.String:

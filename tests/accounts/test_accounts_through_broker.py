@@ -39,9 +39,18 @@ def test_registration_retried_with_the_same_key_returns_the_same_account(account
     assert accounts.register_coachee(registration, key) == first
 
 
+def test_concurrent_registrations_with_the_same_key_make_one_account(accounts, registration):
+    key = str(uuid.uuid4())
+    racing = [accounts.register_coachee.call_async(registration, key) for _ in range(4)]
+    answers = [reply.result() for reply in racing]
+    assert all(answer == answers[0] for answer in answers)
+
+
 def test_discarded_registration_leaves_no_account(accounts, registration):
-    created = accounts.register_coachee(registration)
-    accounts.discard_registration(created["account_id"])
+    key = str(uuid.uuid4())
+    created = accounts.register_coachee(registration, key)
+    accounts.discard_registration(key)
+    accounts.discard_registration(key)
     with pytest.raises(NotFound):
         accounts.get_account(created["account_id"], None)
 

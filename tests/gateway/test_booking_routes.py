@@ -188,3 +188,22 @@ def test_unknown_properties_in_working_hours_are_refused_by_name(client, admin_l
         "hours": {"0": {"lunch": ["Unknown field."]}},
         "timezone": ["Unknown field."],
     }
+
+
+def test_someone_elses_idempotency_key_with_another_form_is_422_and_shows_nothing(client, setup):
+    first_slot, second_slot = free_slots(client, setup, next_week_day(2))[:3:2]
+    key = {"Idempotency-Key": f"key-{uuid.uuid4()}"}
+    mine = client.request(
+        "POST", "/api/bookings", json=booking_form(setup, first_slot["starts_at"]), headers=key
+    )
+    assert mine.status_code == 201, mine.text
+
+    with client.from_another_address() as other:
+        theirs = other.request(
+            "POST", "/api/bookings", json=booking_form(setup, second_slot["starts_at"]), headers=key
+        )
+
+    assert theirs.status_code == 422, theirs.text
+    assert theirs.json()["error"]["code"] == "idempotency_key_reused"
+    assert mine.json()["username"] not in theirs.text
+    assert mine.json()["booking"]["id"] not in theirs.text
