@@ -10,6 +10,8 @@ import secrets
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.contracts.accounts import ADMIN, COACH
+from services.contracts.billing import ELIGIBILITY_MANUAL
 from services.contracts.errors import Conflict
 
 DEMO_ADMIN = "admin"
@@ -25,7 +27,7 @@ def seed_demo_data(config: dict) -> str | None:
             admin = rpc.accounts.create_admin(DEMO_ADMIN, password)
         except Conflict:
             return None
-        actor = {"account_id": admin["id"], "role": "admin"}
+        actor = {"account_id": admin["id"], "role": ADMIN}
         service = rpc.bookings.create_service(
             {
                 "name": "Uraohjaus",
@@ -40,7 +42,7 @@ def seed_demo_data(config: dict) -> str | None:
             staff = rpc.accounts.create_staff(
                 {
                     "username": username,
-                    "role": "coach",
+                    "role": COACH,
                     "name": name,
                     "email": f"{username}@demo.invalid",
                 },
@@ -61,7 +63,7 @@ def seed_demo_data(config: dict) -> str | None:
                 "business_id": "0112038-9",
                 "billing_contact_emails": ["laskutus@demo.invalid"],
                 "member_number_in_report": True,
-                "eligibility_method": "manual",
+                "eligibility_method": ELIGIBILITY_MANUAL,
                 "identifier_label": "Jäsennumero",
             },
             actor,

@@ -20,6 +20,7 @@ from services.contracts.errors import (
     Throttled,
     Unauthenticated,
 )
+from services.contracts.media import FileTooLarge, UnsupportedType
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ CLIENT_ERRORS = (ApiError, ValidationError, DomainError, HTTPException)
 """What a caller got wrong: nameko logs these as expected (a warning), not as a failure."""
 
 DOMAIN_STATUS = (
+    (FileTooLarge, 413),
+    (UnsupportedType, 415),
     (Unauthenticated, 401),
     (Forbidden, 403),
     (InvalidInput, 422),

@@ -104,6 +104,7 @@ class ApiRoute(HttpRequestHandler):
         status: int = 200,
         query_schema=None,
         tags: tuple = (),
+        idempotent: bool = False,
         **kwargs,
     ):
         kwargs.setdefault("expected_exceptions", CLIENT_ERRORS)
@@ -114,6 +115,7 @@ class ApiRoute(HttpRequestHandler):
         self.query_schema = query_schema
         self.status = status
         self.tags = tags
+        self.idempotent = idempotent
 
     def get_entrypoint_parameters(self, request):
         request.url_rule = self.url

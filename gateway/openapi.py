@@ -7,6 +7,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from gateway.http import ApiRoute
+from gateway.request_input import IDEMPOTENCY_KEY_DOCUMENTED
 from gateway.schemas import ErrorSchema
 
 PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
@@ -48,6 +49,8 @@ def operation(method_name: str, route: ApiRoute) -> dict:
     parameters = [path_parameter(match) for match in PATH_PARAMETER.finditer(route.url)]
     if route.query_schema is not None:
         parameters.append({"in": "query", "schema": route.query_schema})
+    if route.idempotent:
+        parameters.append(IDEMPOTENCY_KEY_DOCUMENTED)
     if parameters:
         op["parameters"] = parameters
     return op

@@ -1,4 +1,4 @@
-"""Reading a request's JSON body and query string through a contract schema, before any RPC.
+"""Reading a request's JSON body, query string and Idempotency-Key, before any RPC.
 
 What a schema accepted is returned in its JSON form (UUIDs and datetimes as strings, defaults
 filled in), ready to be sent on by RPC. Malformed JSON is a 400, another content type a 415,
@@ -11,6 +11,17 @@ from marshmallow import Schema
 from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 200
+IDEMPOTENCY_KEY_DOCUMENTED = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "required": False,
+    "description": "Repeating the request with the same key (and the same body) answers as the "
+    "first time; another body with the key is 422 idempotency_key_reused.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+}
 
 
 def json_body(request: Request):
@@ -31,6 +42,18 @@ def load_body(request: Request, schema: type[Schema]) -> dict:
 
 def load_query(request: Request, schema: type[Schema]) -> dict:
     return accepted(schema(), request.args.to_dict())
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise ApiError(
+            422,
+            "invalid_input",
+            "The Idempotency-Key is too long.",
+            {IDEMPOTENCY_HEADER: [f"1 to {MAX_IDEMPOTENCY_KEY} characters."]},
+        )
+    return key
 
 
 def accepted(schema: Schema, data: dict) -> dict:

@@ -6,9 +6,8 @@ naming the field and nothing malformed reaches the bookings service.
 """
 
 from gateway.auth import credential_of
-from gateway.errors import ApiError
 from gateway.http import api
-from gateway.request_input import load_body, load_query
+from gateway.request_input import idempotency_key, load_body, load_query
 from services.contracts.accounts import ADMIN, COACH, COACHEE
 from services.contracts.bookings import (
     AvailabilityChange,
@@ -42,22 +41,8 @@ from services.contracts.bookings import (
     WorkingHoursInput,
 )
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_IDEMPOTENCY_KEY = 200
 BOOKING_ROLES = (COACHEE, COACH, ADMIN)
 STAFF = (COACH, ADMIN)
-
-
-def idempotency_key(request) -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-        raise ApiError(
-            422,
-            "invalid_input",
-            "The Idempotency-Key is too long.",
-            {IDEMPOTENCY_HEADER: [f"1 to {MAX_IDEMPOTENCY_KEY} characters."]},
-        )
-    return key
 
 
 class BookingRoutes:
@@ -200,6 +185,7 @@ class BookingRoutes:
         request_schema=BookingRequest,
         response_schema=BookingCreated,
         status=201,
+        idempotent=True,
         tags=("bookings",),
     )
     def create_booking(self, request):

@@ -7,7 +7,6 @@ to ingest it; a download streams from storage once media has said the caller may
 
 import os
 import unicodedata
-from contextlib import contextmanager
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
@@ -17,28 +16,17 @@ from werkzeug.wrappers import Request, Response
 
 from gateway.errors import ApiError
 from gateway.http import api
-from gateway.routes.bookings import idempotency_key
+from gateway.request_input import idempotency_key
 from gateway.routes.media_storage import AttachmentStorage
 from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY
-from services.contracts.media import Attachment, AttachmentList, FileTooLarge, UnsupportedType
+from services.contracts.media import Attachment, AttachmentList
 
 FILE_FIELD = "file"
 MULTIPART_ALLOWANCE_BYTES = 64 * 1024
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
 QUARANTINE_CONTENT_TYPE = "application/octet-stream"
 READERS = (COACHEE, COACH, ADMIN, PRIVACY)
-HTTP_STATUS = ((FileTooLarge, 413), (UnsupportedType, 415))
 SEND_MULTIPART = f"Send the file as multipart/form-data in the field '{FILE_FIELD}'."
-
-
-@contextmanager
-def upload_errors():
-    """Media's refusals that HTTP has its own statuses for: too large and unsupported type."""
-    try:
-        yield
-    except (FileTooLarge, UnsupportedType) as exc:
-        status = next(code for kind, code in HTTP_STATUS if isinstance(exc, kind))
-        raise ApiError(status, exc.code, exc.message, exc.fields) from None
 
 
 def uploaded_file(request: Request, max_bytes: int) -> FileStorage:
@@ -104,22 +92,22 @@ class MediaRoutes:
         "a damaged file or a decompression bomb",
         response_schema=Attachment,
         status=201,
+        idempotent=True,
         tags=("attachments",),
     )
     def upload_attachment(self, request, booking_id):
         caller = self.caller(request, roles=(COACHEE,))
         storage = self.attachment_storage
-        with upload_errors():
-            slot = self.media.prepare_upload(str(booking_id), caller.actor)
-            upload = uploaded_file(request, slot["max_bytes"])
-            storage.put(slot["quarantine_key"], upload.stream, QUARANTINE_CONTENT_TYPE)
-            ingest = {
-                "booking_id": str(booking_id),
-                "quarantine_key": slot["quarantine_key"],
-                "filename": upload.filename,
-                "idempotency_key": idempotency_key(request),
-            }
-            return 201, self.media.ingest_upload(ingest, caller.actor)
+        slot = self.media.prepare_upload(str(booking_id), caller.actor)
+        upload = uploaded_file(request, slot["max_bytes"])
+        storage.put(slot["quarantine_key"], upload.stream, QUARANTINE_CONTENT_TYPE)
+        ingest = {
+            "booking_id": str(booking_id),
+            "quarantine_key": slot["quarantine_key"],
+            "filename": upload.filename,
+            "idempotency_key": idempotency_key(request),
+        }
+        return 201, self.media.ingest_upload(ingest, caller.actor)
 
     @api(
         "GET",

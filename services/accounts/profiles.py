@@ -9,8 +9,9 @@ from services.accounts.passwords import password_problems
 from services.accounts.usernames import new_username
 from services.accounts.work import Work
 from services.contracts.accounts import ADMIN, COACHEE, Account
-from services.contracts.errors import Forbidden, InvalidInput, NotFound
+from services.contracts.errors import InvalidInput, NotFound
 from services.infra.database import attempt
+from services.infra.permissions import require_role
 
 ACCOUNT = Account()
 USERNAME_ATTEMPTS = 20
@@ -113,15 +114,8 @@ def update_account(work: Work, account_id, changes: dict, actor: dict | None) ->
     return ACCOUNT.dump(updated)
 
 
-def require_admin(work: Work, actor: dict | None) -> None:
-    if actor is None or actor["role"] != ADMIN:
-        if actor is not None:
-            work.audit_refusal("access_denied", actor_id=actor["account_id"])
-        raise Forbidden("Only administrators may do this.")
-
-
 def search_coachees(work: Work, text: str, actor: dict, limit: int, cursor: str | None) -> dict:
-    require_admin(work, actor)
+    require_role(work, actor, ADMIN)
     page = repo.search_coachees(work.db, text, limit, cursor)
     for account in page["items"]:
         work.audit("profile_read", actor_id=actor["account_id"], subject_id=account["id"])

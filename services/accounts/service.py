@@ -21,7 +21,6 @@ from services.contracts.accounts import (
 )
 from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS
-from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
 
@@ -135,15 +134,8 @@ class AccountsService(ServiceBase):
     def disable_login(self, subject_id: str) -> dict:
         return subjects.disable_login(self.work(), subject_id)
 
-    @rpc
-    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+    def export_subject(self, subject_id: str, page: int) -> dict:
         return personal_data.export_personal_data(self.work(), subject_id)
 
-    @rpc
-    def erase_personal_data(
-        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
-    ) -> dict:
-        work = self.work()
-        return run_erasure(
-            self.db, request_id, dry_run, lambda _: personal_data.erase_account(work, subject_id)
-        )
+    def erase_subject(self, subject_id: str, dry_run: bool):
+        return personal_data.erase_account(self.work(), subject_id)

@@ -5,16 +5,17 @@ import secrets
 from services.accounts import repository as repo
 from services.accounts.logins import is_disabled
 from services.accounts.passwords import password_problems
-from services.accounts.profiles import ACCOUNT, require_admin
+from services.accounts.profiles import ACCOUNT
 from services.accounts.work import Work
 from services.contracts.accounts import ACCOUNT_DISABLED, ADMIN, STAFF_ROLES, SUBSCRIBER
 from services.contracts.errors import Conflict, InvalidInput, NotFound
+from services.infra.permissions import require_role
 
 LAST_ADMIN = "This is the last active administrator; appoint another one first."
 
 
 def list_staff(work: Work, actor: dict, limit: int, cursor: str | None) -> dict:
-    require_admin(work, actor)
+    require_role(work, actor, ADMIN)
     page = repo.list_staff(work.db, limit, cursor)
     return {"items": ACCOUNT.dump(page["items"], many=True), "next_cursor": page["next_cursor"]}
 
@@ -25,7 +26,7 @@ def refuse_taken_username(work: Work, username: str) -> None:
 
 
 def create_staff(work: Work, data: dict, actor: dict) -> dict:
-    require_admin(work, actor)
+    require_role(work, actor, ADMIN)
     if data["role"] == SUBSCRIBER and data.get("subscriber_id") is None:
         raise InvalidInput(
             "A subscriber contact needs its subscriber.",
@@ -53,7 +54,7 @@ def staff_account(work: Work, account_id):
 
 
 def update_staff(work: Work, account_id, changes: dict, actor: dict) -> dict:
-    require_admin(work, actor)
+    require_role(work, actor, ADMIN)
     account = staff_account(work, account_id)
     losing_admin = account["role"] == ADMIN and changes.get("role", ADMIN) != ADMIN
     if losing_admin and repo.active_admins_except(work.db, account["id"], work.now) == 0:
@@ -65,7 +66,7 @@ def update_staff(work: Work, account_id, changes: dict, actor: dict) -> dict:
 
 def set_disabled(work: Work, account_id, disabling: dict, actor: dict) -> dict:
     """Disable until a time or for good, or enable; a disabled login's sessions end at once."""
-    require_admin(work, actor)
+    require_role(work, actor, ADMIN)
     account = repo.account_by_id(work.db, account_id)
     if account is None or account["erased_at"] is not None:
         raise NotFound("No such account.")

@@ -23,6 +23,7 @@ from services.billing.periods import parse_period
 from services.billing.report_access import audit_read, require_admin_viewer, viewer_of
 from services.billing.settings import Settings
 from services.billing.work import Work
+from services.contracts.accounts import ADMIN
 from services.contracts.billing import (
     DraftQuery,
     EligibilityQuestion,
@@ -34,9 +35,9 @@ from services.contracts.billing import (
 from services.contracts.bookings import BOOKING_CANCELLED, BOOKING_COMPLETED, BOOKING_CONFIRMED
 from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
-from services.infra.erasure import run_erasure
 from services.infra.events import handle_event
 from services.infra.mailer import Mailer
+from services.infra.permissions import require_role
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
 from services.infra.validation import load, page_size
@@ -77,13 +78,13 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def create_subscriber(self, data: dict, actor: dict) -> dict:
-        subscribers.require_admin(actor)
+        require_role(self.work(), actor, ADMIN)
         details = load(SubscriberCreation(), data)
         return subscribers.create_subscriber(self.db, details, self.clock.now())
 
     @rpc(expected_exceptions=DomainError)
     def update_subscriber(self, subscriber_id: str, changes: dict, actor: dict) -> dict:
-        subscribers.require_admin(actor)
+        require_role(self.work(), actor, ADMIN)
         details = load(SubscriberChanges(), changes)
         return subscribers.update_subscriber(self.db, subscriber_id, details, self.clock.now())
 
@@ -93,7 +94,7 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def list_subscribers(self, actor: dict, limit=50, cursor=None) -> dict:
-        subscribers.require_admin(actor)
+        require_role(self.work(), actor, ADMIN)
         return subscribers.list_subscribers(self.db, page_size(limit), cursor)
 
     @rpc
@@ -102,7 +103,7 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def replace_roster(self, subscriber_id: str, csv_text: str, actor: dict) -> dict:
-        subscribers.require_admin(actor)
+        require_role(self.work(), actor, ADMIN)
         return subscribers.replace_roster(
             self.db, self.settings, subscriber_id, csv_text, self.clock.now()
         )
@@ -197,17 +198,8 @@ class BillingService(ServiceBase):
     def delete_expired_vouchers(self) -> dict:
         return voucher_retention.delete_expired_vouchers(self.work())
 
-    @rpc
-    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+    def export_subject(self, subject_id: str, page: int) -> dict:
         return personal_data.export_personal_data(self.db, subject_id, page)
 
-    @rpc
-    def erase_personal_data(
-        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
-    ) -> dict:
-        return run_erasure(
-            self.db,
-            request_id,
-            dry_run,
-            lambda session: personal_data.erase_personal_data(session, subject_id),
-        )
+    def erase_subject(self, subject_id: str, dry_run: bool):
+        return personal_data.erase_personal_data(self.db, subject_id)

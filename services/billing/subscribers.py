@@ -12,20 +12,14 @@ from services.billing.business_id import PROBLEM as BUSINESS_ID_PROBLEM
 from services.billing.business_id import is_business_id
 from services.billing.rosters import RosterProblems, roster_hashes
 from services.billing.settings import BillingSettings
-from services.contracts.accounts import ADMIN
 from services.contracts.billing import Subscriber, SubscriberChoice
-from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.contracts.errors import Conflict, InvalidInput, NotFound
 from services.infra.database import attempt
 
 SUBSCRIBER = Subscriber()
 CHOICE = SubscriberChoice()
 NAME_TAKEN = "Another subscriber has this name."
 ROSTER_NOT_TEXT = "Send the roster as text."
-
-
-def require_admin(actor: dict | None) -> None:
-    if not isinstance(actor, dict) or actor.get("role") != ADMIN:
-        raise Forbidden("Only administrators may do this.")
 
 
 def normalise_email(email: str) -> str:

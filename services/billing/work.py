@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.billing.settings import BillingSettings
+from services.infra.audit import Audited
 
 
 @dataclass(frozen=True)
-class Work:
+class Work(Audited):
     db: object
     outbox: object
     storage: object

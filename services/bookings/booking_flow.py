@@ -26,6 +26,7 @@ becomes `SlotTaken`.
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from psycopg.errors import ExclusionViolation, UniqueViolation
@@ -37,6 +38,8 @@ from services.bookings.notifications import booking_confirmed
 from services.bookings.views import booking_view
 from services.bookings.work import Work
 from services.contracts.accounts import COACHEE, CoacheeRegistration
+from services.contracts.billing import NOT_ELIGIBLE
+from services.contracts.billing import PENDING as PENDING_DECISION
 from services.contracts.bookings import (
     CONFIRMED,
     PENDING,
@@ -70,8 +73,9 @@ def checked_service(work: Work, request: dict) -> dict:
     return service
 
 
-def coachee_identity(work: Work, request: dict, actor: dict | None) -> dict:
-    """The subscriber and member number to check eligibility with, from the form or the profile."""
+def coachee_identity(work: Work, request: dict, actor: dict | None) -> Callable[[], dict]:
+    """What gives the subscriber and member number to check eligibility with: the form, or the
+    profile, asked for now and read when needed, so the slot checks run meanwhile."""
     registration = request["coachee"]
     if actor is not None:
         if registration is not None:
@@ -81,12 +85,12 @@ def coachee_identity(work: Work, request: dict, actor: dict | None) -> dict:
             )
         if actor["role"] != COACHEE:
             raise Forbidden("Only coachees book sessions for themselves.")
-        return work.accounts.get_account(actor["account_id"], None)
+        return work.accounts.get_account.call_async(actor["account_id"], None).result
     if registration is None:
         raise InvalidInput(
             "Personal data is needed for a first booking.", {"coachee": ["Required."]}
         )
-    return registration
+    return lambda: registration
 
 
 def eligibility_of(work: Work, identity: dict) -> dict:
@@ -174,8 +178,8 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
     coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
     if not coach_ids:
         raise SlotTaken(SLOT_GONE)
-    eligibility = eligibility_of(work, identity)
-    if eligibility["decision"] == "not_eligible":
+    eligibility = eligibility_of(work, identity())
+    if eligibility["decision"] == NOT_ELIGIBLE:
         work.audit_refusal("booking_refused_not_eligible", actor_id=actor and actor["account_id"])
         raise NotEligible(eligibility["reason"])
 
@@ -224,7 +228,7 @@ def settle_registrations(work: Work) -> int:
 def booking_values(work: Work, request, service, eligibility, registered, actor) -> dict:
     starts_at = request["starts_at"]
     ends_at = starts_at + timedelta(minutes=service["duration_minutes"])
-    pending = eligibility["decision"] == "pending"
+    pending = eligibility["decision"] == PENDING_DECISION
     return {
         "id": repo.new_id(),
         "coachee_id": registered["account_id"] if registered else actor["account_id"],

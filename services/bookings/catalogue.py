@@ -4,6 +4,7 @@ from services.bookings import repository as repo
 from services.bookings.work import Work
 from services.contracts.accounts import ADMIN, COACH
 from services.contracts.errors import InvalidInput, NotFound
+from services.infra.permissions import require_role
 
 COACHING_ROLES = (COACH, ADMIN)
 
@@ -27,7 +28,7 @@ def list_services(work: Work) -> dict:
 
 
 def create_service(work: Work, data: dict, actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     service_id = repo.new_id()
     names = data.pop("specifications")
     repo.insert_service(work.db, dict(data, id=service_id), names)
@@ -35,7 +36,7 @@ def create_service(work: Work, data: dict, actor: dict) -> dict:
 
 
 def update_service(work: Work, service_id, changes: dict, actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     if repo.service_by_id(work.db, service_id) is None:
         raise NotFound("No such service.")
     repo.update_service(work.db, service_id, changes)
@@ -77,7 +78,7 @@ def require_coaching_staff(work: Work, account_id) -> None:
 
 
 def create_coach(work: Work, data: dict, actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     require_services(work, data["service_ids"])
     require_coaching_staff(work, data["account_id"])
     if repo.coach_by_account(work.db, data["account_id"]) is not None:
@@ -96,7 +97,7 @@ def coach_by_id(work: Work, coach_id) -> dict:
 
 
 def update_coach(work: Work, coach_id, changes: dict, actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     if repo.coach_by_id(work.db, coach_id) is None:
         raise NotFound("No such coach.")
     if "service_ids" in changes:
@@ -108,7 +109,7 @@ def update_coach(work: Work, coach_id, changes: dict, actor: dict) -> dict:
 
 
 def set_working_hours(work: Work, coach_id, hours: list[dict], actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     if repo.coach_by_id(work.db, coach_id) is None:
         raise NotFound("No such coach.")
     problems = [
@@ -136,7 +137,7 @@ def working_hours_view(work: Work, coach_id) -> dict:
 
 
 def add_availability_change(work: Work, coach_id, change: dict, actor: dict) -> dict:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     if repo.coach_by_id(work.db, coach_id) is None:
         raise NotFound("No such coach.")
     if change["ends_at"] <= change["starts_at"]:
@@ -153,6 +154,6 @@ def add_availability_change(work: Work, coach_id, change: dict, actor: dict) -> 
 
 
 def remove_availability_change(work: Work, coach_id, change_id, actor: dict) -> None:
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     if repo.delete_availability_change(work.db, coach_id, change_id) == 0:
         raise NotFound("No such availability change.")

@@ -18,6 +18,7 @@ from services.contracts.accounts import ADMIN, COACH, COACHEE
 from services.contracts.bookings import COMPLETED, TooLate
 from services.contracts.errors import Conflict, Forbidden, NotFound
 from services.infra.clock import HELSINKI
+from services.infra.permissions import require_role
 
 
 def month_of(day: date) -> date:
@@ -83,7 +84,7 @@ def get_feedback(work: Work, booking_id, actor: dict) -> dict:
 
 def summarize_feedback(work: Work, query: dict, actor: dict) -> dict:
     """Count and average rating per service and coach, over the months `from`–`to` touch."""
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     first_month, last_month = month_of(query["from_"]), month_of(query["to"])
     rows = repo.feedback_statistics(
         work.db, first_month, last_month, query["service_id"], query["coach_id"]

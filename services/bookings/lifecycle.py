@@ -34,6 +34,7 @@ from services.contracts.bookings import (
 )
 from services.contracts.errors import Conflict, Forbidden
 from services.infra.database import attempt
+from services.infra.permissions import require_role
 
 
 def require_active(booking) -> None:
@@ -98,7 +99,7 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
 
 def decide_eligibility(work: Work, booking_id, approved: bool, actor: dict) -> dict:
     """An admin's decision on a booking waiting for manual eligibility approval."""
-    work.require_admin(actor)
+    require_role(work, actor, ADMIN)
     booking = visible_booking(work, booking_id, actor, lock=True)
     if booking["status"] != PENDING:
         raise Conflict("The booking is not waiting for an eligibility decision.")
@@ -127,7 +128,7 @@ def record_outcome(work: Work, booking_id, outcome: str, actor: dict) -> dict:
         raise Conflict("Only a confirmed booking can be completed or marked as a no-show.")
     if work.now < booking["starts_at"]:
         raise Conflict("The session has not started yet.")
-    status = COMPLETED if outcome == "completed" else NO_SHOW
+    status = COMPLETED if outcome == COMPLETED else NO_SHOW
     updated = repo.update_booking(
         work.db, booking["id"], {"status": status, "updated_at": work.now}
     )

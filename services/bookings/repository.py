@@ -20,7 +20,7 @@ from services.bookings.models import (
     specifications,
     working_hours,
 )
-from services.contracts.bookings import ACTIVE_STATUSES
+from services.contracts.bookings import ACTIVE_STATUSES, PENDING
 
 REGISTRATION_OPEN = "open"
 REGISTRATION_BOOKED = "booked"
@@ -308,7 +308,7 @@ def list_bookings(
 def expired_holds(session, now: datetime, limit: int = 100) -> list[RowMapping]:
     query = (
         select(bookings)
-        .where(bookings.c.status == "pending_eligibility", bookings.c.hold_expires_at <= now)
+        .where(bookings.c.status == PENDING, bookings.c.hold_expires_at <= now)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

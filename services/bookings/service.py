@@ -42,7 +42,6 @@ from services.contracts.bookings import (
 )
 from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
-from services.infra.erasure import run_erasure
 from services.infra.mailer import Mailer
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, required_actor
@@ -214,15 +213,8 @@ class BookingsService(ServiceBase):
     def queue_reminders(self) -> None:
         mail_sender.queue_reminders(self.work())
 
-    @rpc
-    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+    def export_subject(self, subject_id: str, page: int) -> dict:
         return personal_data.export_personal_data(self.work(), subject_id)
 
-    @rpc
-    def erase_personal_data(
-        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
-    ) -> dict:
-        work = self.work()
-        return run_erasure(
-            self.db, request_id, dry_run, lambda _: personal_data.erase_bookings(work, subject_id)
-        )
+    def erase_subject(self, subject_id: str, dry_run: bool):
+        return personal_data.erase_bookings(self.work(), subject_id)

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from services.contracts.bookings import AVAILABILITY_KINDS, EXTRA
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
-TIME_OFF = "time_off"
-EXTRA = "extra"
-CHANGE_KINDS = (TIME_OFF, EXTRA)
+CHANGE_KINDS = AVAILABILITY_KINDS
 
 ONE_DAY = timedelta(days=1)
 MIDNIGHT = time(0)

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.bookings.settings import BookingRules
-from services.contracts.accounts import ADMIN
-from services.contracts.errors import Forbidden
 from services.infra.audit import Audited
 
 
@@ -17,7 +15,3 @@ class Work(Audited):
     rules: BookingRules
     accounts: object
     billing: object
-
-    def require_admin(self, actor: dict | None) -> None:
-        if actor is None or actor["role"] != ADMIN:
-            raise Forbidden("Only administrators may do this.")

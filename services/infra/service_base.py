@@ -1,10 +1,18 @@
-"""What every service has: its database, outbox, clock, parked events and the operator RPCs."""
+"""What every service has: its database, outbox, clock, parked events, the operator RPCs and the
+privacy contract's two entrypoints.
+
+The privacy contract (see the architecture notes): `export_personal_data(subject_id, page=1)`
+and `erase_personal_data(subject_id, request_id, dry_run=False, page=1)` are written here once;
+a service supplies the two hooks, `export_subject` and `erase_subject`, in its `service.py`.
+Erasure is idempotent per request id and a dry run changes nothing (`infra.erasure`).
+"""
 
 from nameko.rpc import rpc
 from sqlalchemy import text
 
 from services.infra.clock import Clock
 from services.infra.database import Database
+from services.infra.erasure import ErasureResult, run_erasure
 from services.infra.events import ParkedEvents
 from services.infra.outbox import Outbox
 
@@ -28,3 +36,23 @@ class ServiceBase:
     @rpc
     def replay_parked_event(self, parked_id: int) -> bool:
         return self.parked.replay(parked_id)
+
+    @rpc
+    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+        return self.export_subject(subject_id, page)
+
+    @rpc
+    def erase_personal_data(
+        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
+    ) -> dict:
+        return run_erasure(
+            self.db, request_id, dry_run, lambda _: self.erase_subject(subject_id, dry_run)
+        )
+
+    def export_subject(self, subject_id: str, page: int) -> dict:
+        """The hook: `{"service", "items": [{"group", "id", "data"}], "files", "done"}`."""
+        raise NotImplementedError
+
+    def erase_subject(self, subject_id: str, dry_run: bool) -> ErasureResult:
+        """The hook: erase (or, in a dry run, only count) in the worker's session."""
+        raise NotImplementedError

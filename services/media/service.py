@@ -9,10 +9,8 @@ from nameko.timer import timer
 from services.contracts.errors import DomainError
 from services.contracts.media import IngestRequest
 from services.contracts.names import BOOKINGS, MEDIA
-from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
-from services.infra.validation import load
-from services.infra.validation import required_actor as actor_of
+from services.infra.validation import load, required_actor
 from services.media import attachments, personal_data
 from services.media.cleaner import Cleaner
 from services.media.settings import Settings
@@ -42,41 +40,31 @@ class MediaService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def prepare_upload(self, booking_id: str, actor: dict) -> dict:
-        return attachments.prepare_upload(self.work(), booking_id, actor_of(actor))
+        return attachments.prepare_upload(self.work(), booking_id, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def ingest_upload(self, request: dict, actor: dict) -> dict:
         data = load(IngestRequest(), request)
-        return attachments.ingest_upload(self.work(), data, actor_of(actor))
+        return attachments.ingest_upload(self.work(), data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def list_attachments(self, booking_id: str, actor: dict) -> dict:
-        return attachments.list_attachments(self.work(), booking_id, actor_of(actor))
+        return attachments.list_attachments(self.work(), booking_id, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def get_download(self, attachment_id: str, actor: dict) -> dict:
-        return attachments.get_download(self.work(), attachment_id, actor_of(actor))
+        return attachments.get_download(self.work(), attachment_id, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def delete_attachment(self, attachment_id: str, actor: dict) -> None:
-        attachments.delete_attachment(self.work(), attachment_id, actor_of(actor))
+        attachments.delete_attachment(self.work(), attachment_id, required_actor(actor))
 
     @timer(interval=QUARANTINE_SWEEP_SECONDS)
     def purge_stale_uploads(self) -> None:
         attachments.purge_stale_uploads(self.work())
 
-    @rpc
-    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+    def export_subject(self, subject_id: str, page: int) -> dict:
         return personal_data.export_personal_data(self.work(), subject_id)
 
-    @rpc
-    def erase_personal_data(
-        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
-    ) -> dict:
-        work = self.work()
-        return run_erasure(
-            self.db,
-            request_id,
-            dry_run,
-            lambda _: personal_data.erase_attachments(work, subject_id, dry_run),
-        )
+    def erase_subject(self, subject_id: str, dry_run: bool):
+        return personal_data.erase_attachments(self.work(), subject_id, dry_run)

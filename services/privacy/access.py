@@ -6,11 +6,9 @@ command, another service).
 
 import uuid
 
-from services.contracts.accounts import ADMIN, PRIVACY
-from services.contracts.errors import Forbidden, NotFound
+from services.contracts.accounts import PRIVACY
+from services.contracts.errors import NotFound
 from services.privacy import repository as repo
-
-STAFF_ONLY = "Only privacy staff may do this."
 
 
 def parsed_id(value, what: str) -> uuid.UUID:
@@ -22,16 +20,6 @@ def parsed_id(value, what: str) -> uuid.UUID:
 
 def is_privacy_staff(actor: dict | None) -> bool:
     return actor is None or actor["role"] == PRIVACY
-
-
-def require_privacy_staff(actor: dict | None) -> None:
-    if not is_privacy_staff(actor):
-        raise Forbidden(STAFF_ONLY)
-
-
-def require_breach_handler(actor: dict | None) -> None:
-    if not (is_privacy_staff(actor) or actor["role"] == ADMIN):
-        raise Forbidden("Only privacy staff and administrators may do this.")
 
 
 def visible_request(session, request_id, actor: dict | None):

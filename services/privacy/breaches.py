@@ -2,9 +2,10 @@
 
 import uuid
 
+from services.contracts.accounts import ADMIN, PRIVACY
 from services.contracts.errors import InvalidInput, NotFound
+from services.infra.permissions import require_role
 from services.privacy import repository as repo
-from services.privacy.access import require_breach_handler
 from services.privacy.deadlines import breach_notify_by
 from services.privacy.request_views import iso
 from services.privacy.work import Work
@@ -34,7 +35,7 @@ def refuse_future(work: Work, field: str, value) -> None:
 
 
 def register_breach(work: Work, report: dict, actor: dict | None) -> dict:
-    require_breach_handler(actor)
+    require_role(work, actor, PRIVACY, ADMIN, services_allowed=True)
     refuse_future(work, "discovered_at", report["discovered_at"])
     row = repo.insert_breach(
         work.db,
@@ -53,7 +54,7 @@ def register_breach(work: Work, report: dict, actor: dict | None) -> dict:
 
 
 def update_breach(work: Work, breach_id, update: dict, actor: dict | None) -> dict:
-    require_breach_handler(actor)
+    require_role(work, actor, PRIVACY, ADMIN, services_allowed=True)
     refuse_future(work, "authority_notified_at", update["authority_notified_at"])
     changes = {key: value for key, value in update.items() if value is not None and key != "closed"}
     if update["closed"] is not None:
@@ -68,5 +69,5 @@ def update_breach(work: Work, breach_id, update: dict, actor: dict | None) -> di
 
 
 def list_breaches(work: Work, actor: dict | None) -> dict:
-    require_breach_handler(actor)
+    require_role(work, actor, PRIVACY, ADMIN, services_allowed=True)
     return {"items": [breach_view(row, work.now) for row in repo.list_breaches(work.db)]}

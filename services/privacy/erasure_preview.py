@@ -6,9 +6,10 @@ is shown as unavailable rather than failing the whole preview.
 
 import uuid
 
+from services.contracts.accounts import PRIVACY as PRIVACY_STAFF
 from services.contracts.names import PRIVACY
 from services.contracts.privacy import ERASURE
-from services.privacy.access import require_privacy_staff
+from services.infra.permissions import require_role
 from services.privacy.intake import coachee_by_username
 from services.privacy.own_data import erase_own
 from services.privacy.participants import ParticipantUnavailable
@@ -27,7 +28,7 @@ def preview_of(work: Work, service: str, subject_id: str, request_id: str) -> di
 
 
 def preview_erasure(work: Work, username: str, actor: dict | None) -> dict:
-    require_privacy_staff(actor)
+    require_role(work, actor, PRIVACY_STAFF, services_allowed=True)
     coachee = coachee_by_username(work, username)
     subject_id, request_id = coachee["account_id"], str(uuid.uuid4())
     services = [

@@ -8,6 +8,7 @@ a second one is not (R-RIGHTS-3).
 import uuid
 from datetime import datetime
 
+from services.contracts.accounts import PRIVACY
 from services.contracts.errors import InvalidInput, NotFound
 from services.contracts.privacy import (
     BY_RETENTION,
@@ -20,8 +21,8 @@ from services.contracts.privacy import (
     RECTIFICATION,
 )
 from services.infra.clock import HELSINKI
+from services.infra.permissions import require_role
 from services.privacy import repository as repo
-from services.privacy.access import require_privacy_staff
 from services.privacy.deadlines import request_due_at
 from services.privacy.plans import steps_of
 from services.privacy.request_views import request_view
@@ -65,7 +66,7 @@ def coachee_by_username(work: Work, username: str) -> dict:
 
 
 def register_request(work: Work, data: dict, actor: dict | None) -> dict:
-    require_privacy_staff(actor)
+    require_role(work, actor, PRIVACY, services_allowed=True)
     if data["kind"] == RECTIFICATION and not data["description"]:
         raise InvalidInput(SAY_WHAT_WAS_WRONG, {"description": [SAY_WHAT_WAS_WRONG]})
     received_at = data["received_at"] or work.now

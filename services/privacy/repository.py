@@ -7,7 +7,14 @@ from sqlalchemy import and_, case, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
-from services.contracts.privacy import BY_RETENTION, ERASURE, EXPORT, INSPECTION, OPEN
+from services.contracts.privacy import (
+    BY_RETENTION,
+    ERASURE,
+    EXPORT,
+    INSPECTION,
+    OPEN,
+    STEP_PENDING,
+)
 from services.privacy.models import audit_log, breaches, request_steps, subject_requests
 
 
@@ -32,7 +39,7 @@ def insert_steps(session, request_id, steps: list[tuple[str, str]], now: datetim
                     "position": position,
                     "participant": participant,
                     "action": action,
-                    "status": "pending",
+                    "status": STEP_PENDING,
                     "next_attempt_at": now,
                 }
                 for position, (participant, action) in enumerate(steps)
@@ -116,7 +123,7 @@ def requests_with_due_steps(session, now: datetime, limit: int) -> list[uuid.UUI
             request_steps.c.request_id,
             func.min(request_steps.c.position).label("position"),
         )
-        .where(request_steps.c.status == "pending")
+        .where(request_steps.c.status == STEP_PENDING)
         .group_by(request_steps.c.request_id)
         .subquery()
     )

@@ -7,9 +7,10 @@ rest. A run stopped half-way leaves the erasures it opened, and the next run ope
 
 from datetime import datetime
 
+from services.contracts.accounts import PRIVACY
 from services.infra.database import step
+from services.infra.permissions import require_role
 from services.privacy import repository as repo
-from services.privacy.access import require_privacy_staff
 from services.privacy.intake import open_retention_erasure
 from services.privacy.retention import (
     created_before,
@@ -57,7 +58,7 @@ def preview_item(account: dict, request) -> dict:
 
 def retention_preview(work: Work, actor: dict | None, limit: int, cursor: str | None) -> dict:
     """The coachees that the run a month from now erases, unless already erased by then."""
-    require_privacy_staff(actor)
+    require_role(work, actor, PRIVACY, services_allowed=True)
     before = preview_cutoff(work.now)
     page = work.accounts.coachees_created_before(before.isoformat(), limit, cursor)
     requests = repo.retention_requests_of(work.db, [a["account_id"] for a in page["items"]])

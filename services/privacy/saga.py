@@ -11,6 +11,8 @@ import logging
 
 from services.contracts.names import PRIVACY
 from services.contracts.privacy import COMPLETED
+from services.contracts.privacy import STEP_DONE as DONE
+from services.contracts.privacy import STEP_PENDING as PENDING
 from services.infra import database
 from services.privacy import own_data, results
 from services.privacy import repository as repo
@@ -20,8 +22,6 @@ from services.privacy.work import Work
 
 log = logging.getLogger(__name__)
 
-PENDING = "pending"
-DONE = "done"
 COUNTS = ("items_removed", "items_anonymised", "items_retained")
 
 

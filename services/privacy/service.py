@@ -7,6 +7,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.contracts.accounts import ACCESS_AUDITED, ERASURE_REQUESTED
+from services.contracts.accounts import PRIVACY as PRIVACY_STAFF
 from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.contracts.privacy import (
@@ -17,8 +18,8 @@ from services.contracts.privacy import (
     RequestFilter,
     RequestRegistration,
 )
-from services.infra.erasure import run_erasure
 from services.infra.events import handle_event
+from services.infra.permissions import require_role
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
 from services.infra.validation import actor_of, load
@@ -34,7 +35,7 @@ from services.privacy import (
     retention_run,
     saga,
 )
-from services.privacy.access import parsed_id, require_privacy_staff
+from services.privacy.access import parsed_id
 from services.privacy.participants import Participants
 from services.privacy.settings import Settings
 from services.privacy.work import Work
@@ -83,8 +84,9 @@ class PrivacyService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def list_requests(self, filters: dict | None, actor: dict | None) -> dict:
+        require_role(self.work(), actor_of(actor), PRIVACY_STAFF, services_allowed=True)
         loaded = load(RequestFilter(), filters or {})
-        return request_views.list_requests(self.db, loaded, actor_of(actor), self.clock.now())
+        return request_views.list_requests(self.db, loaded, self.clock.now())
 
     @rpc(expected_exceptions=DomainError)
     def get_request(self, request_id: str, actor: dict | None) -> dict:
@@ -114,7 +116,7 @@ class PrivacyService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def search_audit_log(self, query: dict | None, actor: dict | None) -> dict:
-        require_privacy_staff(actor_of(actor))
+        require_role(self.work(), actor_of(actor), PRIVACY_STAFF, services_allowed=True)
         return audit.search(self.db, load(AuditQuery(), query or {}))
 
     @rpc(expected_exceptions=DomainError)
@@ -132,18 +134,11 @@ class PrivacyService(ServiceBase):
     def list_breaches(self, actor: dict | None) -> dict:
         return breaches.list_breaches(self.work(), actor_of(actor))
 
-    @rpc
-    def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
+    def export_subject(self, subject_id: str, page: int) -> dict:
         return own_data.export_own(self.db, subject_id)
 
-    @rpc
-    def erase_personal_data(
-        self, subject_id: str, request_id: str, dry_run: bool = False, page: int = 1
-    ) -> dict:
-        work = self.work()
-        return run_erasure(
-            self.db, request_id, dry_run, lambda _: own_data.erase_own(work, subject_id, dry_run)
-        )
+    def erase_subject(self, subject_id: str, dry_run: bool):
+        return own_data.erase_own(self.work(), subject_id, dry_run)
 
     @handle_event(ACCOUNTS, ERASURE_REQUESTED)
     def accept_erasure_request(self, payload: dict) -> None:

@@ -6,9 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from services.bookings.slots import (
-    EXTRA,
     HELSINKI,
-    TIME_OFF,
     DatedChange,
     Interval,
     OpenSlot,
@@ -17,6 +15,7 @@ from services.bookings.slots import (
     any_coach_slots,
     coach_free_slots,
 )
+from services.contracts.bookings import EXTRA, TIME_OFF
 
 HOUR = timedelta(hours=1)
 HALF_HOUR = timedelta(minutes=30)

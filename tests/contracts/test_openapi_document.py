@@ -73,3 +73,10 @@ def test_booleans_are_booleans(document):
     decision = document["components"]["schemas"]["EligibilityDecision"]
     assert decision["properties"]["approved"]["type"] == "boolean"
     assert decision["required"] == ["approved"]
+
+
+def test_the_idempotency_key_header_is_documented_with_its_length(document):
+    parameters = document["paths"]["/api/bookings"]["post"]["parameters"]
+    (header,) = [p for p in parameters if p["in"] == "header"]
+    assert header["name"] == "Idempotency-Key"
+    assert (header["schema"]["minLength"], header["schema"]["maxLength"]) == (1, 200)
