@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean test-tools
+.PHONY: install run test test-unit lint bench clean test-tools
 
 install: $(STAMP)
 
@@ -31,8 +31,13 @@ test-tools:
 	  && apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; } \
 	|| { echo "install:$$missing (Debian: apt-get install$$missing)"; exit 1; }
 
+# Markers are given by tests/conftest.py (path and fixtures): unit, integration, e2e, browser.
+# Browser tests run in a pytest invocation of their own, so `test` leaves them out.
 test: lint test-tools
-	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/pytest
+	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/pytest -m "not browser"
+
+test-unit: $(STAMP)
+	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/pytest -m unit -q
 
 bench: $(STAMP)
 	PSYCOPG_WAIT_FUNC=wait_select $(VENV)/bin/python -m bench.baseline

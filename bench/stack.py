@@ -38,6 +38,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from deploy import QUIET_WARNINGS
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
 from deploy.local import BIN, ensure_server, healthz_ok, nameko_run, reachable, stop_all, wait_until
 from gateway.cookies import SESSION_COOKIE
@@ -50,7 +51,6 @@ RUN_ID = f"bench_{uuid.uuid4().hex[:8]}"
 HOST = "127.0.0.1"
 AMQP_SERVER = f"amqp://guest:guest@{HOST}:5672"
 DATABASE_SERVER = f"postgresql+psycopg://postgres@{HOST}:5432"
-NAMEKO_CLI_WARNINGS = "ignore::Warning:nameko.cli.commands,ignore::UserWarning:nameko.cli.main"
 REQUEST_TIMEOUT_SECONDS = 30
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -152,7 +152,7 @@ def stack_environment(database_urls: dict[str, str], settings: dict[str, str]) -
         os.environ,
         PSYCOPG_WAIT_FUNC="wait_select",
         LOG_LEVEL="WARNING",
-        PYTHONWARNINGS=NAMEKO_CLI_WARNINGS,
+        PYTHONWARNINGS=QUIET_WARNINGS,
         **settings,
     )
     for service, url in database_urls.items():

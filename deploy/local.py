@@ -8,6 +8,7 @@ demo admin's one-time password), and prints the gateway's URL. Ctrl-C stops all.
 """
 
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -16,9 +17,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlparse
 
+import eventlet
+
+from deploy import QUIET_WARNINGS
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
 from deploy.demo import DEMO_ADMIN, seed_demo_data
 from services.infra.config import ROOT, config_path, load_config
@@ -103,13 +108,29 @@ def stop_all(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def runtime_line() -> str:
+    """The one line a start says about what runs."""
+
+    return (
+        f"runtime: Python {platform.python_version()}, nameko {version('nameko')} on eventlet "
+        f"{eventlet.__version__} (monkey-patched), SQLAlchemy {version('SQLAlchemy')} with "
+        f"psycopg {version('psycopg')} (wait_select)"
+    )
+
+
 def exit_on_sigterm(signum, frame) -> None:
     raise SystemExit(0)
 
 
 def run() -> int:
     signal.signal(signal.SIGTERM, exit_on_sigterm)
-    env = dict(os.environ, PSYCOPG_WAIT_FUNC="wait_select", PATH=f"{BIN}:{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        PSYCOPG_WAIT_FUNC="wait_select",
+        PYTHONWARNINGS=QUIET_WARNINGS,
+        PATH=f"{BIN}:{os.environ['PATH']}",
+    )
+    print(runtime_line())
     gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
     env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
     env.setdefault("BOOKING_LINK_BASE_URL", gateway_url)

@@ -2,8 +2,14 @@
 
 Per test session: a RabbitMQ vhost of its own, fresh PostgreSQL databases with the real
 migrations applied, a moto_server S3 endpoint with a fresh bucket, and an SMTP sink keeping
-mails in a temporary directory; all removed afterwards.
+mails in a temporary directory; all removed afterwards. `start_service` runs a service on them
+with the test's settable `clock`.
 eventlet must patch the standard library before anything else is imported.
+
+Every test gets one marker, by its path or by the fixtures it uses, so new tests get theirs
+without saying: `browser` (tests/browser, run by their own pytest invocation), `e2e`
+(tests/e2e: real processes), `integration` (a real broker, database, S3 or SMTP sink) and
+`unit` (the rest, run in seconds by `make test-unit`).
 """
 
 import warnings
@@ -25,6 +31,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -36,6 +43,7 @@ from nameko.extensions import Entrypoint
 from nameko.testing.utils import get_extension
 
 from services.contracts.names import ALL_SERVICES
+from services.infra.clock import Clock, SettableClock
 from services.infra.config import ROOT
 from services.infra.migrations import drop_database, upgrade
 from services.infra.storage import ensure_bucket
@@ -47,6 +55,34 @@ DATABASE_SERVER = os.environ.get(
 AMQP_SERVER = os.environ.get("TEST_AMQP_SERVER", "amqp://guest:guest@127.0.0.1:5672")
 BIN = Path(sys.executable).parent
 FAST_RETRIES_MS = "200,400"
+CLOCK_START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+INFRASTRUCTURE_FIXTURES = frozenset(
+    {
+        "amqp_uri",
+        "rabbit_config",
+        "database_url",
+        "service_databases",
+        "s3_config",
+        "smtp_sink",
+        "container_factory",
+        "runner_factory",
+        "web_session",
+    }
+)
+
+
+def marker_for(item) -> str:
+    parts = item.path.relative_to(ROOT / "tests").parts
+    if parts[0] in ("browser", "e2e"):
+        return parts[0]
+    if INFRASTRUCTURE_FIXTURES.intersection(item.fixturenames):
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.add_marker(marker_for(item))
 
 
 def free_port() -> int:
@@ -240,6 +276,28 @@ def service_config(base_config, service_databases, s3_config, smtp_config):
         )
 
     return config_of
+
+
+@pytest.fixture
+def clock():
+    """A clock that stands still until the test moves it; test folders may start it elsewhere."""
+    return SettableClock(CLOCK_START)
+
+
+@pytest.fixture
+def start_service(container_factory, service_config, clock):
+    """`start_service(ServiceClass, config=None)`: the service running on the test's servers
+    (its config.yaml's settings unless `config` is given), reading the test's `clock`."""
+
+    def start(service_cls, config: dict | None = None):
+        container = container_factory(service_cls, config or service_config(service_cls.name))
+        for dependency in container.dependencies:
+            if isinstance(dependency, Clock):
+                dependency.source = clock
+        container.start()
+        return container
+
+    return start
 
 
 @pytest.fixture

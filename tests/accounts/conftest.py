@@ -1,18 +1,11 @@
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.accounts.service import AccountsService
-from services.infra.clock import Clock, SettableClock
 
 PASSWORD = "kesäinen-aamu-2027"
-
-
-@pytest.fixture
-def clock():
-    return SettableClock(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -21,12 +14,9 @@ def accounts_config(service_config):
 
 
 @pytest.fixture
-def accounts_container(container_factory, accounts_config, clock):
+def accounts_container(start_service, accounts_config):
     """The accounts service running on the test broker, its clock in the test's hand."""
-    container = container_factory(AccountsService, accounts_config)
-    next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-    container.start()
-    return container
+    return start_service(AccountsService, accounts_config)
 
 
 @pytest.fixture

@@ -1,18 +1,11 @@
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.billing.service import BillingService
-from services.infra.clock import Clock, SettableClock
 
 ROSTER_MAX_ROWS = 20
-
-
-@pytest.fixture
-def clock():
-    return SettableClock(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -25,11 +18,9 @@ def billing_config(service_config):
 
 
 @pytest.fixture
-def billing(container_factory, billing_config, clock):
+def billing(start_service, billing_config):
     """The billing service running on the test broker, its clock in the test's hand."""
-    container = container_factory(BillingService, billing_config)
-    next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-    container.start()
+    start_service(BillingService, billing_config)
     with ServiceRpcProxy("billing", billing_config) as proxy:
         yield proxy
 

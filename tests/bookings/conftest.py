@@ -9,7 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.accounts.service import AccountsService
 from services.billing.service import BillingService
 from services.bookings.service import BookingsService
-from services.infra.clock import Clock, SettableClock
+from services.infra.clock import SettableClock
 
 MONDAY_MORNING = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 WORKDAY = [{"weekday": day, "starts": "08:00", "ends": "16:00"} for day in range(5)]
@@ -25,15 +25,10 @@ def clock():
 
 
 @pytest.fixture
-def containers(container_factory, service_config, clock):
+def containers(start_service):
     """Accounts, billing and bookings running, all reading the test's clock."""
-    started = {}
-    for service_cls in (AccountsService, BillingService, BookingsService):
-        container = container_factory(service_cls, service_config(service_cls.name))
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        started[service_cls.name] = container
-    return started
+    services = (AccountsService, BillingService, BookingsService)
+    return {service_cls.name: start_service(service_cls) for service_cls in services}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy.pool import NullPool
 from services.accounts.service import AccountsService
 from services.billing.service import BillingService
 from services.bookings.service import BookingsService
-from services.infra.clock import Clock, SettableClock
+from services.infra.clock import SettableClock
 from services.infra.storage import make_s3_client
 from services.media.service import MediaService
 from services.media.settings import CleaningLimits, settings_from
@@ -42,16 +42,11 @@ def media_settings(request) -> dict:
 
 
 @pytest.fixture
-def containers(container_factory, service_config, clock, media_settings):
-    started = {}
-    for service_cls in (AccountsService, BillingService, BookingsService, MediaService):
-        config = service_config(service_cls.name)
-        if service_cls is MediaService:
-            config = dict(config, **media_settings)
-        container = container_factory(service_cls, config)
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        started[service_cls.name] = container
+def containers(start_service, service_config, media_settings):
+    started = {
+        cls.name: start_service(cls) for cls in (AccountsService, BillingService, BookingsService)
+    }
+    started["media"] = start_service(MediaService, dict(service_config("media"), **media_settings))
     return started
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.pool import NullPool
 from services.accounts.service import AccountsService
 from services.billing.service import BillingService
 from services.bookings.service import BookingsService
-from services.infra.clock import Clock
 from services.infra.storage import make_s3_client
 from services.media.service import MediaService
 from services.media.storage import MediaStore
@@ -46,20 +45,13 @@ def privacy_config(service_config):
 
 
 @pytest.fixture
-def start(container_factory, service_config, privacy_config, clock):
-    """Starts a service class on the test's clock; `start(PrivacyService)` and so on."""
+def start(start_service, privacy_config):
+    """Starts a service class on the test's clock, the privacy service with `privacy_config`."""
 
-    def start_service(service_cls, name: str | None = None):
-        name = name or service_cls.name
-        config = privacy_config if name == "privacy" else service_config(name)
-        container = container_factory(service_cls, config)
-        for dependency in container.dependencies:
-            if isinstance(dependency, Clock):
-                dependency.source = clock
-        container.start()
-        return container
+    def start_with_privacy_config(service_cls):
+        return start_service(service_cls, privacy_config if service_cls.name == "privacy" else None)
 
-    return start_service
+    return start_with_privacy_config
 
 
 @pytest.fixture
