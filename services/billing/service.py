@@ -31,7 +31,12 @@ from services.contracts.billing import (
     SubscriberChanges,
     SubscriberCreation,
 )
-from services.contracts.bookings import BOOKING_CANCELLED, BOOKING_COMPLETED, BOOKING_CONFIRMED
+from services.contracts.bookings import (
+    BOOKING_CANCELLED,
+    BOOKING_COMPLETED,
+    BOOKING_CONFIRMED,
+    BOOKING_RESCHEDULED,
+)
 from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
 from services.infra.erasure import run_erasure
@@ -126,6 +131,10 @@ class BillingService(ServiceBase):
 
     @handle_event(BOOKINGS, BOOKING_COMPLETED)
     def record_completed_booking(self, payload: dict) -> None:
+        self.record_booking_change(payload)
+
+    @handle_event(BOOKINGS, BOOKING_RESCHEDULED)
+    def record_rescheduled_booking(self, payload: dict) -> None:
         self.record_booking_change(payload)
 
     @rpc(expected_exceptions=DomainError)
