@@ -15,6 +15,7 @@ from services.billing import lines_repository as repo
 from services.billing.ledger import ledger_change
 from services.billing.periods import first_open_period, next_period, period_of
 from services.billing.subscribers import subscriber_row
+from services.billing.work import Work
 from services.contracts.billing import BillableSession
 from services.contracts.errors import NotFound
 from services.infra.validation import load
@@ -101,12 +102,11 @@ def add_line(db, values: dict, event_id: uuid.UUID, now: datetime, grace: timede
     )
 
 
-def record_booking_change(
-    db, bookings, accounts, booking_id, event_id: str, now: datetime, grace: timedelta
-) -> int:
+def record_booking_change(work: Work, booking_id, event_id: str) -> int:
     """Bring the booking's lines in line with the session as bookings has it; returns how many
     lines were added. Doing it again for the same state adds nothing."""
-    session = session_now(bookings, booking_id)
+    db, now, grace = work.db, work.now, work.settings.report_grace
+    session = session_now(work.bookings, booking_id)
     repo.lock_booking(db, session["booking_id"])
     charge = repo.open_charge(db, session["booking_id"])
     change = ledger_change(charge, session)
@@ -115,7 +115,7 @@ def record_booking_change(
     if change.reverse:
         new_lines.append(reversal_values(charge))
     if change.charge:
-        member = member_of(accounts, session)
+        member = member_of(work.accounts, session)
         new_lines.append(charge_values(db, session, member))
     repo.share_subscriber_ledgers(db, [values["subscriber_id"] for values in new_lines])
     for values in new_lines:

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import pypdf
 
-from services.billing.pdf_document import PdfDocument
-from services.billing.report_csv import ReportCsv
-from services.billing.report_pdf import ROWS_PER_PAGE, ReportPdf
-from services.billing.report_rows import ReportHeading
+from services.billing.reports.csv_form import ReportCsv
+from services.billing.reports.pdf_document import PdfDocument
+from services.billing.reports.pdf_form import ROWS_PER_PAGE, ReportPdf
+from services.billing.reports.rows import ReportHeading
 from tests.billing.report_lines import line
 
 MARCH = date(2027, 3, 1)

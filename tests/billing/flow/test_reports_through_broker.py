@@ -203,14 +203,20 @@ def test_two_billing_instances_running_the_job_together_publish_once(
     assert billing_rows(billing_engine, stored)[0][0] == 1
 
 
-def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
-    rpc, admin, catalogue, report_subscribers, containers, clock
-):
-    roster = report_subscribers["roster"]
+def booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock) -> dict:
+    """A booking on 30 March, billed in March's report, which is then published."""
     booking = book(rpc, catalogue, roster["id"], "2027-03-30T10:00:00+03:00")
     wait_for_lines(rpc, admin, roster["id"], MARCH, 1)
     clock.set(MARCH_DUE)
     run_now(containers["billing"], "publish_due_reports")
+    return booking
+
+
+def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
+    rpc, admin, catalogue, report_subscribers, containers, clock
+):
+    roster = report_subscribers["roster"]
+    booking = booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock)
 
     rpc.bookings.cancel_booking(booking["id"], admin)
 
@@ -255,10 +261,7 @@ def test_a_reschedule_out_of_a_locked_month_is_a_correction_as_a_cancellation_wo
     rpc, admin, catalogue, report_subscribers, containers, clock
 ):
     roster = report_subscribers["roster"]
-    booking = book(rpc, catalogue, roster["id"], "2027-03-30T10:00:00+03:00")
-    wait_for_lines(rpc, admin, roster["id"], MARCH, 1)
-    clock.set(MARCH_DUE)
-    run_now(containers["billing"], "publish_due_reports")
+    booking = booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock)
 
     rpc.bookings.reschedule_booking(
         booking["id"], {"starts_at": "2027-04-20T10:00:00+03:00"}, admin

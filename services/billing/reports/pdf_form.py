@@ -7,9 +7,9 @@ takes flat memory, and prints every name in the script it is written in.
 from collections.abc import Mapping
 from typing import BinaryIO
 
-from services.billing.pdf_document import PAGES_PER_PART, PdfDocument
-from services.billing.pdf_fonts import BOLD, REGULAR
-from services.billing.report_rows import (
+from services.billing.reports.pdf_document import PAGES_PER_PART, PdfDocument
+from services.billing.reports.pdf_fonts import BOLD, REGULAR
+from services.billing.reports.rows import (
     ALL_SERVICES_LABEL,
     ReportHeading,
     columns,

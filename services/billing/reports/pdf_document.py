@@ -20,7 +20,7 @@ from typing import BinaryIO
 import pikepdf
 from fpdf import FPDF
 
-from services.billing.pdf_fonts import FAMILY, FILES, REGULAR, needs_shaping, printable
+from services.billing.reports.pdf_fonts import FAMILY, FILES, REGULAR, needs_shaping, printable
 
 PAGES_PER_PART = 200
 WIDTH_CACHE_SIZE = 4096
