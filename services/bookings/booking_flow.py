@@ -178,7 +178,8 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
     coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
     if not coach_ids:
         raise SlotTaken(SLOT_GONE)
-    eligibility = eligibility_of(work, identity())
+    profile = identity()
+    eligibility = eligibility_of(work, profile)
     if eligibility["decision"] == NOT_ELIGIBLE:
         work.audit_refusal("booking_refused_not_eligible", actor_id=actor and actor["account_id"])
         raise NotEligible(eligibility["reason"])
@@ -189,6 +190,7 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
         registered = register(work, request["coachee"], registered_under)
     values = booking_values(work, request, service, eligibility, registered, actor)
     values.update(idempotency_key=key, idempotency_scope=key_scope(actor), request_hash=hashed)
+    values.update(eligibility_snapshot(profile))
     try:
         booking = insert_with_first_free_coach(work, values, coach_ids)
     except IntegrityError as exc:
@@ -223,6 +225,15 @@ def settle_registrations(work: Work) -> int:
             repo.forget_registration(work.db, key)
         discarded += 1
     return discarded
+
+
+def eligibility_snapshot(identity: dict) -> dict:
+    """The subscriber and member number eligibility was decided for, kept on the booking: it is
+    billed to that subscriber whatever the coachee's profile says later."""
+    return {
+        "subscriber_id": uuid.UUID(str(identity["subscriber_id"])),
+        "member_number": identity["member_number"],
+    }
 
 
 def booking_values(work: Work, request, service, eligibility, registered, actor) -> dict:
