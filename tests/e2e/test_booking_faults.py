@@ -14,6 +14,7 @@ what the databases hold.
 import os
 import random
 import uuid
+from functools import partial
 
 import eventlet
 import pytest
@@ -73,9 +74,19 @@ def fault_system(fault_databases, base_config):
 
         try:
             wait_for(lambda: answers(f"{url}/api/services"), seconds=90, interval=0.5)
+            for service in SERVICES:
+                wait_for(partial(healthy, amqp_uri, service), seconds=90, interval=0.5)
             yield url, amqp_uri, restart_second_bookings
         finally:
             stop_all(list(processes.values()))
+
+
+def healthy(amqp_uri: str, service: str) -> bool:
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=5) as rpc:
+            return getattr(rpc, service).health()["status"] == "ok"
+    except Exception:
+        return False
 
 
 def answers(url: str) -> bool:

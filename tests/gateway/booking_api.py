@@ -49,7 +49,7 @@ def set_up_catalogue(client: ApiClient, admin: dict) -> dict:
         ).status_code
         == 200
     )
-    subscriber = client.request(
+    created = client.request(
         "POST",
         "/api/subscribers",
         headers=admin,
@@ -60,7 +60,9 @@ def set_up_catalogue(client: ApiClient, admin: dict) -> dict:
             "member_number_in_report": True,
             "eligibility_method": "roster",
         },
-    ).json()
+    )
+    assert created.status_code == 201, created.text
+    subscriber = created.json()
     roster = client.request(
         "PUT",
         f"/api/subscribers/{subscriber['id']}/roster",
