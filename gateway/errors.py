@@ -7,7 +7,6 @@ with `Retry-After`.
 """
 
 import logging
-import socket
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -63,8 +62,9 @@ FAULTS = (
 """Nothing the client did: a service, the broker, a database or the object store is away."""
 
 
-class RequestTimedOut(socket.timeout):
-    """The client did not send its request within the deadline; its connection is closed."""
+class RequestTimedOut(Exception):
+    """The client did not send its request's body within the deadline (408); its connection is
+    closed. Not an `OSError`, which Werkzeug would take for the client going away (400)."""
 
 
 CLIENT_ERRORS = (ApiError, ValidationError, DomainError, HTTPException, RequestTimedOut)

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 OUT_OF_RESOURCES = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 ACCEPT_BACKOFF_SECONDS = (0.05, 1.0)
 """The first and the longest wait after accepting failed for want of resources."""
+ACCEPT_WARNING_EVERY_SECONDS = 10
 
 ACCESS_LOG_FORMAT = (
     '%(client_ip)s "%(request_line)s" %(status_code)s %(body_length)s %(wall_seconds).3f'
@@ -103,6 +104,20 @@ class RequestBody:
             return read(size)
 
 
+class HeaderLines:
+    """The header reader eventlet gives `parse_request`, noting whether the headers ended with
+    an empty line, as they should, or with the connection."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.ended_by_eof = False
+
+    def readline(self, size=-1):
+        line = self.inner.readline(size)
+        self.ended_by_eof = line == b""
+        return line
+
+
 class GuardedProtocol(wsgi.HttpProtocol):
     """eventlet's HTTP/1.1 protocol with deadlines for each phase of a request."""
 
@@ -117,7 +132,7 @@ class GuardedProtocol(wsgi.HttpProtocol):
             self.close_connection = 1
             return
         self.header_deadline = eventlet.Timeout(
-            self.limits.header_seconds, RequestTimedOut(LATE_HEADERS)
+            self.limits.header_seconds, TimeoutError(LATE_HEADERS)
         )
         try:
             super().handle_one_request()
@@ -135,8 +150,19 @@ class GuardedProtocol(wsgi.HttpProtocol):
             self.connection.settimeout(self.server.socket_timeout)
 
     def parse_request(self) -> bool:
-        """Also keeps the query string out of the access log: it can hold personal data."""
-        parsed = super().parse_request()
+        """Refuses headers cut short: eventlet reads a reset connection as the end of them.
+
+        Also keeps the query string out of the access log: it can hold personal data.
+        """
+        lines = HeaderLines(self.rfile)
+        self.rfile = lines
+        try:
+            parsed = super().parse_request()
+        finally:
+            self.rfile = lines.inner
+        if parsed and lines.ended_by_eof:
+            self.close_connection = 1
+            return False
         if parsed:
             self.requestline = f"{self.command} {self.path.split('?', 1)[0]} {self.request_version}"
         return parsed
@@ -177,6 +203,7 @@ class GatewayWebServer(WebServer):
     def start(self):
         self.limits = ConnectionLimits.from_config(self.container.config)
         self.slots = Semaphore(self.limits.max_connections)
+        self.quiet_until = 0.0
         super().start()
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=GuardedProtocol, debug=False):
@@ -211,9 +238,7 @@ class GatewayWebServer(WebServer):
                 self.slots.release()
                 backoff = self._after_accept_failed(exc, backoff)
                 continue
-            if backoff is not None:
-                log.warning("accepting connections again")
-                backoff = None
+            backoff = None
             sock.settimeout(self._serv.socket_timeout)
             self.container.spawn_managed_thread(partial(self.process_request, sock, address))
 
@@ -221,15 +246,17 @@ class GatewayWebServer(WebServer):
         if exc.errno not in OUT_OF_RESOURCES:
             log.debug("accept failed: %s", exc)
             return backoff
-        first, longest = ACCEPT_BACKOFF_SECONDS
-        if backoff is None:
+        now = time.monotonic()
+        if now >= self.quiet_until:
+            self.quiet_until = now + ACCEPT_WARNING_EVERY_SECONDS
             log.warning(
-                "cannot accept connections (%s); waiting, and accepting again once it passes",
+                "cannot accept connections (%s); backing off and trying again",
                 errno.errorcode.get(exc.errno, exc.errno),
             )
-            backoff = first
+        first, longest = ACCEPT_BACKOFF_SECONDS
+        backoff = first if backoff is None else min(backoff * 2, longest)
         eventlet.sleep(backoff)
-        return min(backoff * 2, longest)
+        return backoff
 
     def process_request(self, sock, address):
         """Serves one connection; whatever happens to it stays with it."""
