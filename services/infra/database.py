@@ -49,9 +49,15 @@ def value_free_message(error: BaseException) -> str | None:
 
 
 def without_values(context: ExceptionContext) -> None:
-    message = value_free_message(context.original_exception)
-    if message is not None:
-        context.original_exception.args = (message,)
+    """Rewrites the driver's error and SQLAlchemy's, which copied its message when it was made."""
+    error = context.original_exception
+    message = value_free_message(error)
+    if message is None:
+        return
+    error.args = (message,)
+    if context.sqlalchemy_exception is not None:
+        kind = f"{type(error).__module__}.{type(error).__name__}"
+        context.sqlalchemy_exception.args = (f"({kind}) {message}",)
 
 
 def make_engine(url: str, **options) -> Engine:

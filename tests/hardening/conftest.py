@@ -89,13 +89,15 @@ class System:
             stop_all([process])
 
 
-@pytest.fixture(scope="package")
-def hardening_system(database_url, s3_config, smtp_config, base_config, tmp_path_factory):
-    log_dir = tmp_path_factory.mktemp("hardening-logs")
-    urls = {service: database_url(f"hardening_{service}") for service in ALL_SERVICES}
+@contextmanager
+def running_system(name: str, database_url, servers: dict, log_dir: Path) -> Iterator[System]:
+    """The five services and the gateway as processes, on databases and a vhost named `name`,
+    reaching the broker and PostgreSQL through relays of their own. `servers` holds the test
+    session's S3 and SMTP settings and the event retry delays."""
+    urls = {service: database_url(f"{name}_{service}") for service in ALL_SERVICES}
     for service, url in urls.items():
         upgrade(service, url)
-    with rabbitmq_vhost("hardening") as amqp_uri:
+    with rabbitmq_vhost(name) as amqp_uri:
         broker = TcpRelay(server_of(amqp_uri, 5672)).start()
         database = TcpRelay(server_of(next(iter(urls.values())), 5432)).start()
         env = dict(
@@ -104,12 +106,10 @@ def hardening_system(database_url, s3_config, smtp_config, base_config, tmp_path
             GATEWAY_ADDRESS=f"127.0.0.1:{free_port()}",
             HEALTH_TIMEOUT_SECONDS="1",
             RPC_TIMEOUT_SECONDS=str(RPC_TIMEOUT_SECONDS),
-            EVENT_RETRY_DELAYS_MS=base_config["EVENT_RETRY_DELAYS_MS"],
+            DATABASE_POOL_SIZE="2",
             LOG_LEVEL="INFO",
             PYTHONWARNINGS="ignore",
-            TRUST_PROXY_HEADERS="true",
-            **s3_config,
-            **{name: str(value) for name, value in smtp_config.items()},
+            **{key: str(value) for key, value in servers.items()},
         )
         for service, url in urls.items():
             env[f"{service.upper()}_DATABASE_URL"] = through(url, database)
@@ -126,3 +126,21 @@ def hardening_system(database_url, s3_config, smtp_config, base_config, tmp_path
             stop_all(list(system.processes.values()))
             broker.cut()
             database.cut()
+
+
+@pytest.fixture(scope="package")
+def test_servers(s3_config, smtp_config, base_config) -> dict:
+    return {
+        **s3_config,
+        **smtp_config,
+        "EVENT_RETRY_DELAYS_MS": base_config["EVENT_RETRY_DELAYS_MS"],
+    }
+
+
+@pytest.fixture(scope="package")
+def hardening_system(database_url, test_servers, tmp_path_factory):
+    """Behind a trusted proxy: each test client comes from an address of its own."""
+    servers = dict(test_servers, TRUST_PROXY_HEADERS="true")
+    log_dir = tmp_path_factory.mktemp("hardening-logs")
+    with running_system("hardening", database_url, servers, log_dir) as system:
+        yield system
