@@ -65,7 +65,11 @@ def foreign_origin(request: Request) -> bool:
     origin = request.headers.get("Origin")
     if request.method not in UNSAFE_METHODS or origin is None:
         return False
-    return urlsplit(origin).netloc.lower() != (request.host or "").lower()
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return True
+    return netloc.lower() != (request.host or "").lower()
 
 
 class JsonWsgiApp(WsgiApp):

@@ -9,14 +9,14 @@ from marshmallow import Schema
 from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
-from gateway.input_guard import DEFAULT_JSON_MAX_DEPTH, parsed_json
+from gateway.input_guard import DEFAULT_JSON_MAX_DEPTH, body_within_limit, parsed_json
 
 
 def json_body(request: Request):
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
     depth = getattr(request, "max_json_depth", DEFAULT_JSON_MAX_DEPTH)
-    return parsed_json(request.get_data(cache=True), depth)
+    return parsed_json(body_within_limit(request), depth)
 
 
 def load_body(request: Request, schema: type[Schema]) -> dict:
