@@ -19,6 +19,7 @@ QUICK = {
     "HTTP_BODY_TIMEOUT_SECONDS": 2,
 }
 PATIENT = {"HTTP_HEADER_TIMEOUT_SECONDS": 120, "HTTP_MAX_CONNECTIONS": 10000}
+CAPPED = {"HTTP_HEADER_TIMEOUT_SECONDS": 120, "HTTP_MAX_CONNECTIONS": 10}
 SLACK_SECONDS = 3
 PARTIAL_REQUEST = b"GET /healthz HTTP/1.1\r\nHost: gateway\r\nX-Padding: "
 
@@ -33,6 +34,12 @@ def quick_gateway(hardening_system):
 def patient_gateway(hardening_system):
     """Waits two minutes for headers: a socket closed sooner was closed for another reason."""
     with hardening_system.gateway("gateway-patient", **PATIENT) as (process, url):
+        yield process, url
+
+
+@pytest.fixture(scope="module")
+def capped_gateway(hardening_system):
+    with hardening_system.gateway("gateway-capped", **CAPPED) as (process, url):
         yield process, url
 
 
@@ -187,3 +194,21 @@ def test_the_gateway_outlives_its_file_limit(hardening_system, patient_gateway):
         f"\nat a file limit of {limit}: the gateway waited, then answered "
         f"{time.monotonic() - started:.2f} s after the connections closed"
     )
+
+
+def test_connections_past_the_cap_wait_their_turn(capped_gateway):
+    process, url = capped_gateway
+    _, port = address_of(url)
+    cap = CAPPED["HTTP_MAX_CONNECTIONS"]
+    slow = [slow_connection(address_of(url)) for _ in range(cap + 5)]
+    try:
+        wait_for(lambda: client_sockets(process.pid, port) == cap, seconds=10)
+        for sock in slow[:5]:
+            sock.close()
+        last_in_line = slow[-1]
+        last_in_line.sendall(b"\r\n\r\n")
+        assert last_in_line.recv(65536).startswith(b"HTTP/1.1 200")
+        assert client_sockets(process.pid, port) <= cap
+    finally:
+        for sock in slow:
+            sock.close()
