@@ -8,7 +8,8 @@ on in reference cycles until the garbage collector happens to run. Here:
   idle time), its request line and headers must then arrive within
   `HTTP_HEADER_TIMEOUT_SECONDS`, and its body within `HTTP_BODY_TIMEOUT_SECONDS`, however
   slowly it trickles in; a body read past its deadline raises `RequestTimedOut` (408);
-- a body the route did not read to the end is not drained: the connection closes instead;
+- a body the route did not read to the end (and any chunked body) is not drained after the
+  answer: the connection closes instead;
 - a connection's socket and files are closed when it ends, also when the client reset it;
 - at most `HTTP_MAX_CONNECTIONS` connections are served at once; more wait in the listen
   backlog;
