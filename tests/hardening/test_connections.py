@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.conftest import wait_for
-from tests.hardening.conftest import answers
+from tests.hardening.system import answers
 
 QUICK = {
     "HTTP_IDLE_TIMEOUT_SECONDS": 2,
@@ -175,9 +175,9 @@ def test_healthz_answers_while_fifty_slow_connections_are_open(patient_gateway):
 def test_the_gateway_outlives_its_file_limit(hardening_system, patient_gateway):
     process, url = patient_gateway
     in_use = len(os.listdir(f"/proc/{process.pid}/fd"))
-    limit = in_use + 40
+    limit = in_use + 20
     soft, hard = resource.prlimit(process.pid, resource.RLIMIT_NOFILE, (limit, hard_limit(process)))
-    held = [slow_connection(address_of(url)) for _ in range(120)]
+    held = [slow_connection(address_of(url)) for _ in range(50)]
     try:
         log_line = "cannot accept connections (EMFILE)"
         wait_for(lambda: log_line in hardening_system.log_text(), seconds=10)

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests.conftest import wait_for
-from tests.hardening.conftest import RPC_TIMEOUT_SECONDS
+from tests.hardening.system import RPC_TIMEOUT_SECONDS
 
 BOUND_SECONDS = RPC_TIMEOUT_SECONDS + 5
 RECOVERY_SECONDS = 90

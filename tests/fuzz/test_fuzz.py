@@ -18,7 +18,7 @@ from tests.gateway.booking_api import (
     next_week_day,
     set_up_catalogue,
 )
-from tests.hardening.conftest import running_system
+from tests.hardening.system import running_system, servers_of
 
 CHECKS = (
     "not_a_server_error",
@@ -33,9 +33,10 @@ ENDS_ITS_OWN_SESSION = ("log_out", "change_own_password")
 
 
 @pytest.fixture(scope="module")
-def fuzz_system(database_url, test_servers, tmp_path_factory):
+def fuzz_system(database_url, s3_config, smtp_config, base_config, tmp_path_factory):
+    servers = servers_of(s3_config, smtp_config, base_config)
     log_dir = tmp_path_factory.mktemp("fuzz-logs")
-    with running_system("fuzz", database_url, test_servers, log_dir) as system:
+    with running_system("fuzz", database_url, servers, log_dir) as system:
         yield system
 
 
