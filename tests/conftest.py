@@ -8,8 +8,8 @@ eventlet must patch the standard library before anything else is imported.
 
 Every test gets one marker, by its path or by the fixtures it uses, so new tests get theirs
 without saying: `browser` (tests/browser, run by their own pytest invocation), `e2e`
-(tests/e2e: real processes), `integration` (a real broker, database, S3 or SMTP sink) and
-`unit` (the rest, run in seconds by `make test-unit`).
+(tests/e2e, hardening and fuzz: real processes), `integration` (a real broker, database, S3
+or SMTP sink) and `unit` (the rest, run in seconds by `make test-unit`).
 """
 
 import warnings
@@ -56,6 +56,7 @@ AMQP_SERVER = os.environ.get("TEST_AMQP_SERVER", "amqp://guest:guest@127.0.0.1:5
 BIN = Path(sys.executable).parent
 FAST_RETRIES_MS = "200,400"
 CLOCK_START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+SYSTEM_FOLDERS = ("e2e", "hardening", "fuzz")
 INFRASTRUCTURE_FIXTURES = frozenset(
     {
         "amqp_uri",
@@ -72,9 +73,11 @@ INFRASTRUCTURE_FIXTURES = frozenset(
 
 
 def marker_for(item) -> str:
-    parts = item.path.relative_to(ROOT / "tests").parts
-    if parts[0] in ("browser", "e2e"):
-        return parts[0]
+    folder = item.path.relative_to(ROOT / "tests").parts[0]
+    if folder == "browser":
+        return "browser"
+    if folder in SYSTEM_FOLDERS:
+        return "e2e"
     if INFRASTRUCTURE_FIXTURES.intersection(item.fixturenames):
         return "integration"
     return "unit"
