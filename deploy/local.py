@@ -78,10 +78,12 @@ def start_process(name: str, args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
 
 
+def nameko_command(component: str, class_path: str) -> list[str]:
+    return [str(BIN / "nameko"), "run", "--config", str(config_path(component)), class_path]
+
+
 def nameko_run(component: str, class_path: str, env: dict) -> subprocess.Popen:
-    module, cls = class_path.split(":")
-    args = [str(BIN / "nameko"), "run", "--config", str(config_path(component)), f"{module}:{cls}"]
-    return start_process(component, args, env)
+    return start_process(component, nameko_command(component, class_path), env)
 
 
 def healthz_ok(url: str) -> bool:

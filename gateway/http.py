@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from gateway.errors import CLIENT_ERRORS, ApiError, describe
+from gateway.observed import observed_app, request_context
 from services.contracts.errors import Throttled
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -87,7 +88,10 @@ class JsonWsgiApp(WsgiApp):
 
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
-        return JsonWsgiApp(self)
+        return observed_app(self, JsonWsgiApp(self))
+
+    def context_data_from_headers(self, request):
+        return request_context(request.environ)
 
 
 class ApiRoute(HttpRequestHandler):

@@ -5,6 +5,7 @@ from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 
 from gateway.auth import Authentication
+from gateway.observed import RouteNames
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.bookings import BookingRoutes
@@ -15,6 +16,8 @@ from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
+from services.infra.metrics import Metrics
+from services.infra.tracing import RequestTracing
 
 
 class GatewayService(
@@ -38,3 +41,6 @@ class GatewayService(
     billing = RpcProxy(BILLING)
     privacy = RpcProxy(PRIVACY)
     media = RpcProxy(MEDIA)
+    metrics = Metrics()
+    tracing = RequestTracing()
+    route_names = RouteNames()

@@ -1,4 +1,5 @@
-"""What every service has: its database, outbox, clock, parked events and the operator RPCs."""
+"""What every service has: its database, outbox, clock, parked events, metrics, request tracing
+and the operator RPCs."""
 
 from nameko.rpc import rpc
 from sqlalchemy import text
@@ -6,7 +7,9 @@ from sqlalchemy import text
 from services.infra.clock import Clock
 from services.infra.database import Database
 from services.infra.events import ParkedEvents
+from services.infra.metrics import Metrics
 from services.infra.outbox import Outbox
+from services.infra.tracing import RequestTracing
 
 
 class ServiceBase:
@@ -14,6 +17,8 @@ class ServiceBase:
     outbox = Outbox()
     clock = Clock()
     parked = ParkedEvents()
+    metrics = Metrics()
+    tracing = RequestTracing()
 
     @rpc
     def health(self) -> dict:
