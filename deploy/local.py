@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
+from deploy.catalog import GATEWAY_CLASS, METRICS_PORTS, SERVICE_CLASSES, metrics_port_variable
 from deploy.demo import DEMO_ADMIN, seed_demo_data
 from services.infra.config import ROOT, config_path, load_config
 
@@ -115,6 +115,8 @@ def run() -> int:
     gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
     env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
     env.setdefault("BOOKING_LINK_BASE_URL", gateway_url)
+    for component, port in METRICS_PORTS.items():
+        env.setdefault(metrics_port_variable(component), str(port))
     accounts = load_config("accounts")
     media = load_config("media")
     bookings = load_config("bookings")
