@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 from nameko.standalone.rpc import ClusterRpcProxy
-from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
 from deploy.local import healthz_ok, nameko_command, stop_all
 from deploy.otlp_sink import OtlpSink
+from deploy.status import Samples, scrape
 from services.contracts.names import ALL_SERVICES
 from services.infra.config import ROOT
 from services.infra.migrations import upgrade
@@ -35,15 +34,11 @@ class ObservedSystem:
     processes: dict[str, subprocess.Popen]
     traces: OtlpSink
 
-    def metrics(self, component: str) -> dict[tuple[str, frozenset], float]:
+    def metrics(self, component: str) -> Samples:
         """Every sample the component serves now, by name and labels."""
-        port = self.metrics_ports[component]
-        text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-        return {
-            (sample.name, frozenset(sample.labels.items())): sample.value
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
-        }
+        samples = scrape(f"http://127.0.0.1:{self.metrics_ports[component]}/metrics")
+        assert samples is not None, f"{component} serves no metrics"
+        return samples
 
     def log_lines(self, component: str) -> list[dict]:
         """The component's log lines so far, each a JSON object."""

@@ -4,6 +4,7 @@ import uuid
 
 from nameko.standalone.events import event_dispatcher
 
+from deploy.status import total
 from services.contracts.bookings import BOOKING_CONFIRMED
 from services.contracts.names import BOOKINGS
 from tests.conftest import wait_for
@@ -11,16 +12,6 @@ from tests.gateway.api_client import ApiClient
 from tests.gateway.booking_api import booking_form, free_slots, next_week_day
 
 BOOKING_SERVICES = ("gateway", "accounts", "bookings", "billing")
-
-
-def total(samples: dict, name: str, **labels: str) -> float:
-    """The sum of the samples named `name` whose labels include `labels`."""
-    wanted = set(labels.items())
-    return sum(
-        value
-        for (sample, sample_labels), value in samples.items()
-        if sample == name and wanted <= sample_labels
-    )
 
 
 def grew(before: dict, after: dict, name: str, **labels: str) -> bool:
