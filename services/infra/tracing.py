@@ -4,7 +4,7 @@ The gateway gives every HTTP request an id (see `gateway/observed.py`). It rides
 context data, which nameko sends along as `nameko.request_id` headers with every RPC call a worker
 makes; the outbox keeps it with each event a worker writes and publishes it with the event, so
 the event's handlers serve the same request. `RequestTracing` puts the id of the request a worker
-serves where log lines find it (`current_request`), and writes one line per RPC call or event
+serves where log lines find it (`logs.current_request`), and writes one line per RPC call or event
 handled, so that a `grep` on one id shows a request's whole path.
 
 With an OTLP endpoint configured (`OTLP_ENDPOINT`), each RPC and event handler is also a span of

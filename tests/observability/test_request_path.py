@@ -28,14 +28,17 @@ def handled_confirmation(observed_system, request_id: str) -> list[dict]:
 
 
 def book(observed_system, catalogue, request_id: str, weekday: int, slot_index: int, email=None):
+    """The answer to a booking made from a client address of its own (`answer.client_address`)."""
     with ApiClient(observed_system.url) as client:
         slot = free_slots(client, catalogue, next_week_day(weekday))[slot_index]
-        return client.request(
+        answer = client.request(
             "POST",
             "/api/bookings",
             json=booking_form(catalogue, slot["starts_at"], email),
             headers={"X-Request-ID": request_id},
         )
+        answer.client_address = client.address
+        return answer
 
 
 def test_one_request_id_names_a_bookings_lines_in_every_service_and_no_other_requests(
@@ -63,6 +66,8 @@ def test_one_request_id_names_a_bookings_lines_in_every_service_and_no_other_req
                     assert json.loads(raw)["request_id"] == request_id, (component, raw)
         for email in emails.values():
             assert email not in text, component
+        for answer in answers:
+            assert answer.client_address not in text, component
         assert "Meikäläinen" not in text, component
 
 
