@@ -31,6 +31,7 @@ ACCEPTED_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 CONTEXT_KEY = "valmennus.context"
 ROUTE_KEY = "valmennus.route"
 UNMATCHED_ROUTE = "(unmatched)"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def request_id_for(sent: str | None) -> str:
@@ -38,6 +39,11 @@ def request_id_for(sent: str | None) -> str:
     if sent and ACCEPTED_REQUEST_ID.fullmatch(sent):
         return sent
     return uuid.uuid4().hex
+
+
+def method_label(method: str) -> str:
+    """The request's method, or "other": a client's made-up methods must not become labels."""
+    return method if method in KNOWN_METHODS else "other"
 
 
 def request_context(environ: dict) -> dict:
@@ -55,7 +61,7 @@ class ObservedApp:
 
     def __call__(self, environ, start_response):
         request_id = request_id_for(environ.get("HTTP_X_REQUEST_ID"))
-        method = environ.get("REQUEST_METHOD", "")
+        method = method_label(environ.get("REQUEST_METHOD", ""))
         span = None
         context = {REQUEST_ID: request_id}
         if self.tracer is not None:

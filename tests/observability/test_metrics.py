@@ -55,14 +55,19 @@ def test_a_booking_moves_the_metrics_of_every_service_it_passes(
     assert total(after["bookings"], "valmennus_db_pool_size") > 0
 
 
-def test_unknown_paths_are_counted_under_one_label_not_their_path(observed_system):
+def test_unknown_paths_and_methods_are_counted_under_one_label_each(observed_system):
+    made_up = f"X{uuid.uuid4().hex[:8].upper()}"
     with ApiClient(observed_system.url) as client:
         assert client.request("GET", f"/api/no-such-thing/{uuid.uuid4()}").status_code == 404
+        assert client.request(made_up, "/api/services").status_code == 405
 
     samples = observed_system.metrics("gateway")
-    routes = {dict(labels).get("route") for (name, labels) in samples if "http_request" in name}
+    labels = [dict(labels) for (name, labels) in samples if "http_request" in name]
+    routes = {label.get("route") for label in labels}
+    methods = {label.get("method") for label in labels}
     assert "(unmatched)" in routes
     assert not any(route and "no-such-thing" in route for route in routes)
+    assert "other" in methods and made_up not in methods
 
 
 def test_an_event_that_keeps_failing_shows_in_the_parked_gauge(observed_system):
