@@ -4,8 +4,8 @@ from alembic import op
 
 from services.infra.migrations import add_message_headers
 
-revision = "bookings_0004"
-down_revision = "bookings_0003"
+revision = "bookings_0005"
+down_revision = "bookings_0004"
 
 
 def upgrade() -> None:
