@@ -14,10 +14,10 @@ Measured with CLIENTS concurrent clients for LOAD_SECONDS each:
   booking registers the account, which hashes the password with argon2id;
 - `POST /api/bookings` by logged-in coachees: a bearer token and service data only;
 then `GET /api/slots` for any coach over 8 weeks, one request at a time, before and after the
-bookings. All of it twice, on two isolated stacks (`bench.stack`) side by side, one with metrics
-and tracing off and one observed as operators observe it (`bench.observing`), then more logged-in
-rounds alternating between them; it prints what observing costs. Prints figures only; the stacks
-are removed at the end.
+bookings, and more rounds of logged-in bookings. All of it on three isolated stacks
+(`bench.stack`) one after another: metrics and tracing off, on (observed as operators observe it,
+`bench.observing`), and off again; it prints what observing costs. Prints figures only; each
+stack is removed when measured.
 """
 
 import os
@@ -25,13 +25,13 @@ import queue
 import statistics
 import sys
 import uuid
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from bench.observing import observed_stack
+from bench.observing import Observation, observed_stack
 from bench.stack import (
     Client,
     LoadRow,
@@ -329,52 +329,66 @@ def service_cpu_ms_per_booking(row: LoadRow) -> float:
     return cores * 1000 / row.per_second
 
 
-def observing_cost(measured: dict[str, Measured], alternating: dict[str, list[LoadRow]]) -> str:
+def observing_cost(rounds: dict[str, list[LoadRow]]) -> str:
     """Logged-in bookings per second, and CPU per booking, with observing off and on, each the
     mean of its rounds."""
-    rounds = {name: [measured[name].rows[3], *alternating[name]] for name in measured}
     rates = {name: statistics.mean(row.per_second for row in rounds[name]) for name in rounds}
     cpu = {
         name: statistics.mean(service_cpu_ms_per_booking(row) for row in rounds[name])
         for name in rounds
     }
     return (
-        f"logged-in bookings, mean of {len(rounds['on'])} rounds each, off / on: "
-        f"{rates['off']:.1f} / {rates['on']:.1f} per second (observing costs "
+        f"logged-in bookings, mean of {len(rounds['off'])} rounds off and {len(rounds['on'])} "
+        f"on: {rates['off']:.1f} / {rates['on']:.1f} per second (observing costs "
         f"{1 - rates['on'] / rates['off']:.1%}); services' CPU {cpu['off']:.1f} / "
         f"{cpu['on']:.1f} ms per booking (observing costs {cpu['on'] / cpu['off'] - 1:.1%})"
     )
 
 
-ALTERNATION = ("off", "on", "on", "off", "off", "on")
+ORDER = ("off", "on", "off")
+EXTRA_ROUNDS = 2
+
+
+@contextmanager
+def stack_observed(observing: bool) -> Iterator[tuple[Stack, Observation | None]]:
+    if observing:
+        with observed_stack() as (stack, observation):
+            yield stack, observation
+    else:
+        with isolated_stack() as stack:
+            yield stack, None
 
 
 def run() -> None:
-    """Two stacks side by side, one observed (metrics scraped, every request traced): each
-    measured in full, then logged-in rounds alternating (ALTERNATION), so that a change in the
-    machine's load meanwhile weighs on both alike."""
+    """Stacks one after another in ORDER, observed (metrics scraped, every request traced) or
+    not; so that a change in the machine's load weighs on both alike the unobserved one runs
+    before and after. One at a time, since two would hold PostgreSQL's default 100 connections
+    between them."""
     load_before = os.getloadavg()[0]
-    with ExitStack() as opened:
-        plain = opened.enter_context(isolated_stack())
-        observed, observation = opened.enter_context(observed_stack())
-        stacks = {"off": plain, "on": observed}
-        measured = {name: measure(stack, opened) for name, stack in stacks.items()}
-        print(f"measuring: logged-in bookings, alternating {', '.join(ALTERNATION)}")
-        alternating: dict[str, list[LoadRow]] = {"off": [], "on": []}
-        for name in ALTERNATION:
-            alternating[name].append(logged_in_round(stacks[name], measured[name]))
-        observed_summary = observation.summary()
+    tables: list[tuple[str, list[LoadRow]]] = []
+    rounds: dict[str, list[LoadRow]] = {"off": [], "on": []}
+    summaries = []
+    for name in ORDER:
+        with ExitStack() as opened:
+            stack, observation = opened.enter_context(stack_observed(name == "on"))
+            measured = measure(stack, opened)
+            print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
+            extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
+            if observation is not None:
+                summaries.append(observation.summary())
+        tables.append((f"metrics and tracing {name}", [*measured.rows, *extra]))
+        rounds[name] += [measured.rows[3], *extra]
     print()
     print(machine_description("Valmennuskalenteri bookings", load_before))
     print(
         f"{COACHES} coaches working weekdays 08-16, any of them for the slot search; "
-        f"{measured['off'].prepared} non-colliding slots prepared for booking on each stack"
+        f"{measured.prepared} non-colliding slots prepared for booking on each stack"
     )
-    for name, title in (("off", "metrics and tracing off"), ("on", "metrics and tracing on")):
+    for title, rows in tables:
         print(f"\n{title}:")
-        print_load_rows([*measured[name].rows, *alternating[name]])
-    print(f"\nobserved stack: {observed_summary}")
-    print(observing_cost(measured, alternating))
+        print_load_rows(rows)
+    print(f"\nobserved stack: {'; '.join(summaries)}")
+    print(observing_cost(rounds))
 
 
 if __name__ == "__main__":
