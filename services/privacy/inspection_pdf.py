@@ -2,11 +2,12 @@
 
 Drawn with infra's `PdfDocument`, as billing's reports are, so every name prints in the script
 it is written in (Cyrillic, Arabic right to left, Vietnamese …). Each item is a table of its
-fields, the values wrapped in their column; a row never splits across pages.
+fields, the values wrapped in their column.
 """
 
 import io
 from datetime import datetime
+from itertools import zip_longest
 
 from services.infra.clock import HELSINKI
 from services.infra.pdf import BOLD, REGULAR, PdfDocument
@@ -38,19 +39,21 @@ class InspectionLayout:
         self._y -= size * 0.5
 
     def row(self, key: str, value: str) -> None:
-        """A table row: the key beside its value, each wrapped, a rule below."""
+        """A table row: the key beside its value, each wrapped, a rule below. A row that fits
+        on a page is kept on one; a longer one goes on over the next."""
         document = self._document
         keys = document.wrapped(key, BOLD, BODY_SIZE, KEY_WIDTH - 2 * CELL_PADDING)
         values = document.wrapped(value, REGULAR, BODY_SIZE, VALUE_WIDTH - 2 * CELL_PADDING)
         line_height = BODY_SIZE * LEADING
-        self._make_room(max(len(keys), len(values)) * line_height + CELL_PADDING)
-        top = self._y
-        for column, lines, style in ((0, keys, BOLD), (KEY_WIDTH, values, REGULAR)):
-            y = top
-            for line in lines:
-                y -= line_height
-                document.text(MARGIN + column + CELL_PADDING, y, line, style, BODY_SIZE)
-        self._y = top - max(len(keys), len(values)) * line_height - CELL_PADDING
+        height = max(len(keys), len(values)) * line_height + CELL_PADDING
+        self._make_room(min(height, HEIGHT - 2 * MARGIN))
+        for key_line, value_line in zip_longest(keys, values, fillvalue=""):
+            self._make_room(line_height)
+            self._y -= line_height
+            document.text(MARGIN + CELL_PADDING, self._y, key_line, BOLD, BODY_SIZE)
+            x = MARGIN + KEY_WIDTH + CELL_PADDING
+            document.text(x, self._y, value_line, REGULAR, BODY_SIZE)
+        self._y -= CELL_PADDING
         document.line(MARGIN, self._y, WIDTH - MARGIN, self._y, 0.3)
 
     def space(self, points: float) -> None:

@@ -86,7 +86,8 @@ class PdfDocument:
         characters = self._characters[style]
         operations = [b"BT", selected]
         for each in placed:
-            characters.setdefault(each.glyph, each.text)
+            if not characters.get(each.glyph):
+                characters[each.glyph] = each.text
             operations.append(
                 b"1 0 0 1 %s %s Tm %s Tj"
                 % (
@@ -164,7 +165,8 @@ class PdfDocument:
         texts = dict(self._characters[style])
         glyph = font(style).glyph
         for character in sorted(self._simple_characters[style]):
-            texts.setdefault(glyph[character], character)
+            if not texts.get(glyph[character]):
+                texts[glyph[character]] = character
         return texts
 
     def _finish_page(self) -> None:
