@@ -41,11 +41,11 @@ def entry_count(data: bytes) -> int:
 
 
 def read_package(data: bytes, limits: CleaningLimits) -> list[Entry]:
+    """Every entry in order, folders (which some manifests list) as empty entries."""
     with open_archive(data, limits) as archive:
         return [
             Entry(info.filename, read_entry(archive, info), info.compress_type != 0)
             for info in archive.infolist()
-            if not info.is_dir()
         ]
 
 

@@ -1,9 +1,11 @@
 """Reading cleaned files with tools other than the ones that cleaned them."""
 
 import io
+import json
 import shutil
 import subprocess
 import warnings
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -47,6 +49,26 @@ def exiftool_tags(data: bytes, tmp_path, suffix: str) -> dict[str, str]:
         name, _, value = line.partition(": ")
         tags[name.strip()] = value.strip()
     return tags
+
+
+def exiftool_tags_of_each(files: dict[str, bytes], tmp_path) -> dict[str, dict[str, str]]:
+    """Every tag exiftool finds in each file, as 'Group:Name' -> value, in one run."""
+    paths = {}
+    for number, (name, data) in enumerate(files.items()):
+        paths[name] = tmp_path / f"{number}{Path(name).suffix}"
+        paths[name].write_bytes(data)
+    output = subprocess.run(
+        [EXIFTOOL, "-json", "-a", "-G1", "-n", "-x", "System:all", "-x", "ExifTool:all"]
+        + [str(path) for path in paths.values()],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = {Path(item.pop("SourceFile")).name: item for item in json.loads(output)}
+    return {
+        name: {key: str(value) for key, value in found[path.name].items()}
+        for name, path in paths.items()
+    }
 
 
 def tag_groups(tags: dict[str, str]) -> set[str]:
