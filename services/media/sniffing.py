@@ -47,12 +47,12 @@ def package_type(data: bytes, limits: CleaningLimits) -> FileType | None:
         names = set(archive.namelist())
         if "mimetype" in names:
             return opendocument.package_type(
-                zip_package.read_entry(archive, archive.getinfo("mimetype"))
+                zip_package.read_entry(data, archive.getinfo("mimetype"))
             )
         if ooxml.CONTENT_TYPES not in names:
             return None
         described = {
-            name: zip_package.read_entry(archive, archive.getinfo(name))
+            name: zip_package.read_entry(data, archive.getinfo(name))
             for name in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELATIONSHIPS)
             if name in names
         }

@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import warnings
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pypdf
@@ -12,6 +13,13 @@ import pytest
 from PIL import Image
 
 EXIFTOOL = shutil.which("exiftool")
+TEXT_NAMESPACES = (
+    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}",
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}",
+    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+    "{http://schemas.openxmlformats.org/presentationml/2006/main}",
+)
 needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
@@ -88,3 +96,17 @@ def inline_images(data: bytes) -> list[dict]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     content = pypdf.generic.ContentStream(reader.pages[0].get_contents(), reader)
     return [operands for operands, operator in content.operations if operator == b"INLINE IMAGE"]
+
+
+def text_runs(data: bytes) -> list[str]:
+    """The text a reader sees: text and tails of the elements of the text namespaces (ODF
+    paragraphs and spans, Word, DrawingML and spreadsheet runs), nothing of metadata (a
+    spreadsheet's list of comment authors is not shown)."""
+    runs = []
+    for element in ElementTree.fromstring(data).iter():
+        tag = str(element.tag)
+        if not tag.startswith(TEXT_NAMESPACES) or tag.endswith("}author"):
+            continue
+        runs += [element.text] if element.text else []
+        runs += [child.tail for child in element if child.tail]
+    return runs

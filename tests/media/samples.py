@@ -544,7 +544,14 @@ ODT_NAMESPACES = (
 )
 
 
-def odt_with_metadata() -> bytes:
+def odt_with_metadata(photos: list[bytes] | None = None) -> bytes:
+    """A CV with an annotation, metadata, a printer and GPS-tagged photos (`Pictures/kuva.jpg`
+    first)."""
+    photos = photos if photos is not None else [jpeg_with_metadata(orientation=1)]
+    pictures = {
+        f"Pictures/kuva{number if number > 1 else ''}.jpg": photo
+        for number, photo in enumerate(photos, start=1)
+    }
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NAMESPACES}>'
         f"<office:body><office:text><text:p>{DOCUMENT_TEXT}"
@@ -574,8 +581,11 @@ def odt_with_metadata() -> bytes:
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
         '<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/>'
-        '<manifest:file-entry manifest:full-path="Pictures/kuva.jpg" '
-        'manifest:media-type="image/jpeg"/></manifest:manifest>'
+        + "".join(
+            f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="image/jpeg"/>'
+            for name in pictures
+        )
+        + "</manifest:manifest>"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -583,6 +593,7 @@ def odt_with_metadata() -> bytes:
         archive.writestr("content.xml", content)
         archive.writestr("meta.xml", meta)
         archive.writestr("settings.xml", settings)
-        archive.writestr("Pictures/kuva.jpg", jpeg_with_metadata(orientation=1))
+        for name, picture in pictures.items():
+            archive.writestr(name, picture)
         archive.writestr("META-INF/manifest.xml", manifest)
     return buffer.getvalue()

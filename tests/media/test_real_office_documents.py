@@ -5,7 +5,6 @@ zip and every XML part scanned directly, every embedded picture read by exiftool
 import base64
 import io
 import re
-import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
 
@@ -15,19 +14,12 @@ from services.contracts.media import Removed
 from services.media.cleaning import clean_upload
 from tests.media import samples
 from tests.media.office_packages import PRINTER, with_parts
-from tests.media.readers import exiftool_tags_of_each, needs_exiftool
+from tests.media.readers import exiftool_tags_of_each, needs_exiftool, text_runs
 
 FOLDER = Path(__file__).parent / "libreoffice"
 WRITTEN = sorted(path.name for path in FOLDER.iterdir() if path.suffix != ".py")
 PICTURE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*")
 DATES_WRITTEN = (b"2026-05-0", b"2026:05:0")
-TEXT_NAMESPACES = (
-    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}",
-    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
-    "{http://schemas.openxmlformats.org/drawingml/2006/main}",
-    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
-    "{http://schemas.openxmlformats.org/presentationml/2006/main}",
-)
 IDENTIFYING_TAGS = frozenset(
     {"Artist", "Copyright", "Make", "Model", "Software", "ImageDescription", "Comment"}
 )
@@ -45,20 +37,6 @@ def parts(data: bytes) -> dict[str, bytes]:
 
 def is_xml(data: bytes) -> bool:
     return data.lstrip().startswith(b"<")
-
-
-def text_runs(data: bytes) -> list[str]:
-    """The text a reader sees: text and tails of the elements of the text namespaces (ODF
-    paragraphs and spans, Word, DrawingML and spreadsheet runs), nothing of metadata (a
-    spreadsheet's list of comment authors is not shown)."""
-    runs = []
-    for element in ElementTree.fromstring(data).iter():
-        tag = str(element.tag)
-        if not tag.startswith(TEXT_NAMESPACES) or tag.endswith("}author"):
-            continue
-        runs += [element.text] if element.text else []
-        runs += [child.tail for child in element if child.tail]
-    return runs
 
 
 def with_printer(data: bytes) -> bytes:
