@@ -63,9 +63,12 @@ CHANGES = frozenset(
         "header",
     }
 )
-PERSON_ATTRIBUTES = frozenset({"author", "initials", "userId", "providerId", "userName"})
+PERSON_ATTRIBUTES = frozenset(
+    {"author", "initials", "userId", "providerId", "userName", "refreshedBy"}
+)
 PERSON_ATTRIBUTES_OF = {
     "person": frozenset({"displayName"}),
+    "chgData": frozenset({"name"}),
     "cmAuthor": frozenset({"name"}),
     "author": frozenset({"name"}),
     "userInfo": frozenset({"name"}),
@@ -88,7 +91,7 @@ CONFIG_ITEMS = {
     "Rsid": Removed.REVISION_IDS,
     "RsidRoot": Removed.REVISION_IDS,
 }
-LINK = "href"
+LINKS = frozenset({"href", "sourceFile", "odcFile"})
 LOCAL_FILE_PREFIXES = ("file:", "\\\\", "../", "/")
 
 
@@ -232,7 +235,7 @@ def attribute_findings(element, renumbering: Renumbering | None) -> list[Finding
             found += renumbered(element, key, value, renumbering, hexadecimal=True)
         elif name == CREATION_ID and attribute == "val":
             found += renumbered(element, key, value, renumbering, hexadecimal=False)
-        elif attribute == LINK and is_local_file(value):
+        elif attribute in LINKS and is_local_file(value):
             found.append(setting(element, key, "", Removed.FILE_PATHS))
     return found
 

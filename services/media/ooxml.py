@@ -6,7 +6,8 @@ write them): the document cleaned part by part, the package kept consistent.
 - Removed, with their relationships and content-type entries: custom properties, custom XML
   data, the thumbnail, `people.xml` (comment authors' accounts), printer settings (a printer's
   name and its driver's private data; a sheet's reference to them goes too), digital
-  signatures (they name the signer, and would no longer verify) and `[trash]` leftovers.
+  signatures (they name the signer, and would no longer verify), PowerPoint's co-authoring
+  revision records (`revisionInfo.xml`, `changesInfos/`) and `[trash]` leftovers.
 - Relationships to files on the author's machine or network keep their place but lose the path.
 - Every other part is cleaned by `package_parts` (names, dates, revision-session ids and
   document ids in the XML; metadata of pictures).
@@ -61,10 +62,12 @@ USUAL_MAIN_PARTS = {
 }
 DROPPED_FOLDERS = {
     "customxml/": Removed.CUSTOM_DATA,
+    "ppt/changesinfos/": Removed.REVISION_IDS,
     "[trash]/": Removed.HIDDEN_DATA,
     "_xmlsignatures/": Removed.DIGITAL_SIGNATURE,
 }
 PEOPLE = "people.xml"
+REVISION_INFO = "revisioninfo.xml"
 PRINTER_SETTINGS_FOLDER = "printersettings/"
 PRINTER_NAME_BYTES = 64
 MACRO_NAMES = ("vbaproject.bin", "vbadata.xml", "vbaprojectsignature.bin")
@@ -204,6 +207,8 @@ def dropped_parts(package: Package) -> dict[str, set[Removed]]:
             dropped[name] = {Removed.THUMBNAIL}
         elif posixpath.basename(lowered) == PEOPLE:
             dropped[name] = {Removed.COMMENT_AUTHORS}
+        elif posixpath.basename(lowered) == REVISION_INFO:
+            dropped[name] = {Removed.REVISION_IDS}
         elif PRINTER_SETTINGS_FOLDER in lowered:
             dropped[name] = {Removed.PRINTER_SETTINGS}
             if names_printer(entry.data):

@@ -3,7 +3,7 @@ document cleaned part by part, the manifest kept consistent.
 
 - `meta.xml` (of the document and of each embedded chart or formula) is emptied: authors,
   dates, editing time and cycles, the template, printing, the generator, user-defined fields.
-- Removed, with their manifest entries: `manifest.rdf` (RDF metadata), the thumbnail, the
+- Removed, with their manifest entries: `manifest.rdf` and other RDF metadata, the thumbnail, the
   `layout-cache` LibreOffice writes into text documents, digital signatures (they name the
   signer, and would no longer verify), and Basic library lists that hold no macro.
 - `settings.xml` loses the printer's name and set-up and LibreOffice's revision-session ids;
@@ -29,7 +29,7 @@ MIMETYPE = "mimetype"
 MANIFEST = "META-INF/manifest.xml"
 META = "meta.xml"
 TYPES = {file_type.content_type.encode(): file_type for file_type in (ODT, ODS, ODP)}
-RDF_METADATA = "manifest.rdf"
+RDF_SUFFIX = ".rdf"
 RDF_BOILERPLATE = frozenset({"RDF", "Description", "type", "hasPart"})
 LAYOUT_CACHE = "layout-cache"
 THUMBNAILS = "Thumbnails/"
@@ -72,7 +72,7 @@ def dropped_parts(entries: list[Entry]) -> dict[str, set[Removed]]:
     for entry in entries:
         name = entry.name
         basename = posixpath.basename(name)
-        if basename == RDF_METADATA:
+        if basename.endswith(RDF_SUFFIX):
             dropped[name] = rdf_kinds(entry)
         elif name.startswith(THUMBNAILS):
             dropped[name] = {Removed.THUMBNAIL}

@@ -3,10 +3,11 @@
 Empty parts (office software writes some) pass through as they are. XML parts keep their
 content with the identifying fields of `office_xml` removed; SVG pictures lose their metadata;
 JPEG, PNG, WebP, GIF, TIFF and PDF pictures are cleaned as uploads are, BMP pictures are
-written again with the same pixels (all stored without deflating, which would not shrink them); EMF
-pictures lose their description (the program and picture name); WMF and StarView metafiles
-and fonts stay as they are. Anything else — an OLE object, a program, an unknown binary —
-cannot be shown clean and refuses the whole document, naming the part.
+written again with the same pixels (all stored without deflating, which would not shrink
+them); EMF pictures lose their description (the program and picture name); WMF and StarView
+metafiles, fonts and HD Photos without metadata stay as they are. Anything else — an OLE
+object, a program, an unknown binary — cannot be shown clean and refuses the whole document,
+naming the part.
 """
 
 import struct
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from services.contracts.media import MetadataRemains, Removed
-from services.media import bmp, gif, jpeg, office_xml, pdf, png, tiff, webp, xml_parts
+from services.media import bmp, gif, hd_photo, jpeg, office_xml, pdf, png, tiff, webp, xml_parts
 from services.media.cleaned import Cleaned
 from services.media.file_types import BMP, GIF, JPEG, PDF, PNG, TIFF, WEBP, FileType
 from services.media.settings import CleaningLimits
@@ -74,6 +75,15 @@ def is_metafile(data: bytes) -> bool:
     )
 
 
+def is_kept_as_it_is(entry: Entry) -> bool:
+    """Metafiles, fonts and HD Photos holding nothing but the image carry no metadata."""
+    return (
+        is_metafile(entry.data)
+        or is_font(entry)
+        or (hd_photo.is_hd_photo(entry.data) and hd_photo.holds_only_the_image(entry.data))
+    )
+
+
 def is_font(entry: Entry) -> bool:
     return entry.name.lower().endswith(FONT_SUFFIXES) or entry.data[:4] in FONT_SIGNATURES
 
@@ -103,7 +113,7 @@ def clean_part(
         return Entry(entry.name, cleaned.data, compressed=False), set(cleaned.removed)
     if is_emf(entry.data):
         return without_emf_description(entry)
-    if is_metafile(entry.data) or is_font(entry):
+    if is_kept_as_it_is(entry):
         return entry, set()
     raise refusal(entry)
 

@@ -103,6 +103,7 @@ REMOVED_TAG_KINDS = {
     34377: Removed.CAPTIONS,  # Photoshop resources
     330: Removed.THUMBNAIL,  # SubIFDs
     37724: Removed.APPLICATION_DATA,  # Photoshop layers
+    **dict.fromkeys((33550, 33922, 34264, 34735, 34736, 34737), Removed.LOCATION),  # GeoTIFF
 }
 
 
@@ -131,7 +132,12 @@ class TiffFile:
 
 
 def parse(data: bytes) -> TiffFile:
-    """Every page (image file directory) with its fields and the image data they point to."""
+    """Every page (image file directory) with its fields and the image data they point to.
+
+    Directories, values and image data may point anywhere in the file, also at the same bytes
+    again: what they would copy is counted before it is, and a file asking for more than its
+    own size (twice, for directories and values some writers share between pages) is refused.
+    """
     if data[:4] == LITTLE:
         endian = "<"
     elif data[:4] == BIG:
@@ -140,28 +146,49 @@ def parse(data: bytes) -> TiffFile:
         raise MalformedFile("Not a TIFF image.")
     (offset,) = struct.unpack(endian + "I", data[4:8])
     pages, seen = [], set()
+    budget = Budget(directories=2 * len(data), image_data=len(data))
     while offset:
         if offset in seen or len(pages) >= MAX_PAGES:
             raise MalformedFile("The TIFF image's pages form a loop.")
         seen.add(offset)
-        fields, offset = read_fields(data, offset, endian)
+        fields, offset = read_fields(data, offset, endian, budget)
         page_fields = {tag: field for tag, field in fields.items() if tag not in DATA_TAGS}
-        pages.append(Page(page_fields, image_chunks(data, fields, endian), TILE_OFFSETS in fields))
+        chunks = image_chunks(data, fields, endian, budget)
+        pages.append(Page(page_fields, chunks, TILE_OFFSETS in fields))
     if not pages:
         raise MalformedFile("The TIFF file holds no image.")
-    copied = sum(len(chunk) for page in pages for chunk in page.chunks)
-    if copied > len(data):
-        raise DecompressionBomb("The TIFF image points at the same data more than once.")
     return TiffFile(endian, tuple(pages), exif_tags_of(data, pages[0], endian))
 
 
-def read_fields(data: bytes, offset: int, endian: str) -> tuple[dict[int, Field], int]:
+@dataclass
+class Budget:
+    """Bytes a TIFF's directories and values, and its image data, may still copy."""
+
+    directories: int
+    image_data: int
+
+    def spend_on_directories(self, size: int) -> None:
+        self.directories -= size
+        if self.directories < 0:
+            raise DecompressionBomb("The TIFF image's directories point at the same data again.")
+
+    def spend_on_image_data(self, size: int) -> None:
+        self.image_data -= size
+        if self.image_data < 0:
+            raise DecompressionBomb("The TIFF image points at the same data more than once.")
+
+
+def read_fields(
+    data: bytes, offset: int, endian: str, budget: Budget | None = None
+) -> tuple[dict[int, Field], int]:
+    budget = budget or Budget(directories=2 * len(data), image_data=len(data))
     if offset < HEADER_SIZE or offset + 2 > len(data):
         raise MalformedFile("A TIFF directory lies outside the file.")
     (count,) = struct.unpack(endian + "H", data[offset : offset + 2])
     end = offset + 2 + count * ENTRY_SIZE
     if end + 4 > len(data):
         raise MalformedFile("A TIFF directory runs past the end of the file.")
+    budget.spend_on_directories(end + 4 - offset)
     fields = {}
     for start in range(offset + 2, end, ENTRY_SIZE):
         tag, kind, number = struct.unpack(endian + "HHI", data[start : start + 8])
@@ -174,6 +201,7 @@ def read_fields(data: bytes, offset: int, endian: str) -> tuple[dict[int, Field]
             (at,) = struct.unpack(endian + "I", data[start + 8 : start + 12])
             if at + size > len(data):
                 raise MalformedFile("A TIFF field's value lies outside the file.")
+            budget.spend_on_directories(size)
             value = data[at : at + size]
         fields[tag] = Field(tag, kind, number, value)
     (next_offset,) = struct.unpack(endian + "I", data[end : end + 4])
@@ -189,7 +217,9 @@ def numbers(field: Field | None, endian: str) -> list[int]:
     return list(struct.unpack(f"{endian}{field.count}{code}", field.value))
 
 
-def image_chunks(data: bytes, fields: dict[int, Field], endian: str) -> tuple[bytes, ...]:
+def image_chunks(
+    data: bytes, fields: dict[int, Field], endian: str, budget: Budget
+) -> tuple[bytes, ...]:
     """The strips or tiles of one page."""
     tiled = TILE_OFFSETS in fields
     offsets = numbers(fields.get(TILE_OFFSETS if tiled else STRIP_OFFSETS), endian)
@@ -198,6 +228,7 @@ def image_chunks(data: bytes, fields: dict[int, Field], endian: str) -> tuple[by
         raise MalformedFile("A TIFF page does not say where its image data is.")
     if any(start + size > len(data) for start, size in zip(offsets, counts, strict=True)):
         raise MalformedFile("A TIFF page's image data lies outside the file.")
+    budget.spend_on_image_data(sum(counts))
     return tuple(data[start : start + size] for start, size in zip(offsets, counts, strict=True))
 
 

@@ -198,7 +198,7 @@ def verify_part(entry: Entry, limits: CleaningLimits) -> None:
         start, end = package_parts.emf_description(entry.data)
         if any(entry.data[start:end]):
             raise remains(f"the description of {entry.name}")
-    elif not (package_parts.is_metafile(entry.data) or package_parts.is_font(entry)):
+    elif not package_parts.is_kept_as_it_is(entry):
         raise remains(f"the embedded file {entry.name}")
 
 

@@ -105,6 +105,25 @@ def emf_with_description(
     return header + text + end_of_file
 
 
+def hd_photo(xmp: bytes = b"") -> bytes:
+    """An HD Photo (JPEG XR) as Word writes one for a corrected picture: one directory saying
+    how to decode the image (and, if given, XMP), then the coded image."""
+    image = bytes(range(64))
+    entries = [(0xBC80, 4, 1, 16), (0xBC81, 4, 1, 16), (0xBCC1, 4, 1, len(image))]
+    if xmp:
+        entries.append((0x02BC, 1, len(xmp), None))
+    directory_size = 2 + 12 * (len(entries) + 1) + 4
+    xmp_at = 8 + directory_size
+    image_at = xmp_at + len(xmp)
+    entries.append((0xBCC0, 4, 1, image_at))
+    fields = b"".join(
+        struct.pack("<HHII", tag, kind, count, xmp_at if value is None else value)
+        for tag, kind, count, value in sorted(entries)
+    )
+    directory = struct.pack("<H", len(entries)) + fields + bytes(4)
+    return b"II\xbc\x01" + struct.pack("<I", 8) + directory + xmp + image
+
+
 def bmp_with_hidden_data() -> bytes:
     buffer = io.BytesIO()
     samples.photo(24, 16).save(buffer, "BMP")

@@ -389,3 +389,58 @@ def test_password_protected_opendocument_is_refused(limits):
         clean_upload(document, "cv.odt", limits)
 
     assert "password" in refused.value.message
+
+
+def test_hd_photo_of_a_corrected_picture_is_kept_and_one_with_metadata_refused(limits):
+    plain = office_packages.hd_photo()
+    cleaned, _ = word_parts(limits, **{"word/media/hdphoto1.wdp": plain})
+
+    assert cleaned["word/media/hdphoto1.wdp"] == plain
+    with pytest.raises(MetadataRemains) as refused:
+        word_parts(
+            limits, **{"word/media/hdphoto1.wdp": office_packages.hd_photo(samples.XMP_PACKET)}
+        )
+    assert "word/media/hdphoto1.wdp" in refused.value.message
+
+
+def test_powerpoint_co_authoring_records_and_pivot_refresher_go(limits):
+    changes = (
+        f'{office_packages.XML_HEAD}<pc:chgInfo xmlns:pc="http://schemas.microsoft.com/office/'
+        f'powerpoint/2013/main/command"><pc:docChgLst><pc:chgData name="{samples.AUTHOR}" '
+        'userId="maija@example.fi" providerId="AD"/></pc:docChgLst></pc:chgInfo>'
+    )
+    presentation = office_packages.with_parts(
+        office_packages.powerpoint_presentation(),
+        {
+            "ppt/changesInfos/changesInfo1.xml": changes,
+            "ppt/revisionInfo.xml": changes,
+            "ppt/tags/tag1.xml": changes.replace("pc:chgInfo", "pc:tags"),
+        },
+    )
+
+    cleaned = parts(clean_upload(presentation, "esitys.pptx", limits).data)
+
+    assert "ppt/changesInfos/changesInfo1.xml" not in cleaned
+    assert "ppt/revisionInfo.xml" not in cleaned
+    assert samples.give_aways_in(cleaned["ppt/tags/tag1.xml"]) == []
+
+
+def test_excel_data_connections_and_pivot_caches_lose_paths_and_names(limits):
+    connections = (
+        f'{office_packages.XML_HEAD}<connections xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><connection id="1" name="Palkat" '
+        'odcFile="C:\\Users\\maija.meikalainen\\Documents\\My Data Sources\\palkat.odc" '
+        'sourceFile="\\\\palvelin\\maija\\palkat.accdb"/></connections>'
+    )
+    pivot = (
+        f'{office_packages.XML_HEAD}<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" refreshedBy="{samples.AUTHOR}" refreshedDate="46000.5"/>'
+    )
+    workbook = office_packages.excel_workbook(
+        {"xl/connections.xml": connections, "xl/pivotCache/pivotCacheDefinition1.xml": pivot}
+    )
+
+    cleaned = parts(clean_upload(workbook, "palkat.xlsx", limits).data)
+
+    assert b"maija" not in cleaned["xl/connections.xml"].lower()
+    assert samples.give_aways_in(cleaned["xl/pivotCache/pivotCacheDefinition1.xml"]) == []
