@@ -122,9 +122,17 @@ def removed_kind(block: Block) -> Removed:
     return Removed.OTHER_METADATA
 
 
+def frame_size(block: Block) -> tuple[int, int]:
+    """An image block's own width and height (a frame may claim more than the screen)."""
+    return struct.unpack("<HH", block.raw[5:9])
+
+
 def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
     image = parse(data)
     limits.check_pixels(image.width, image.height)
+    for block in image.blocks:
+        if block.label is None:
+            limits.check_pixels(*frame_size(block))
     removed = {removed_kind(block) for block in image.blocks if not block.kept}
     if image.trailing:
         removed.add(Removed.HIDDEN_DATA)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from services.contracts.media import DecompressionBomb, MalformedFile
-from services.media import tiff
+from services.media import gif, tiff
 from services.media.cleaning import clean_upload
 from tests.media import samples
 from tests.media.readers import exiftool_tags, needs_exiftool, tag_groups
@@ -132,3 +132,14 @@ def test_tiff_whose_pages_loop_is_refused_as_damaged(limits):
 
     with pytest.raises(MalformedFile):
         clean_upload(bytes(data), "silmukka.tif", limits)
+
+
+def test_gif_frame_claiming_more_pixels_than_allowed_is_a_bomb(limits):
+    data = bytearray(samples.gif_with_metadata())
+    parsed = gif.parse(bytes(data))
+    first_image = next(n for n, block in enumerate(parsed.blocks) if block.label is None)
+    frame = len(parsed.head) + sum(len(block.raw) for block in parsed.blocks[:first_image])
+    data[frame + 5 : frame + 9] = struct.pack("<HH", 60000, 60000)
+
+    with pytest.raises(DecompressionBomb):
+        clean_upload(bytes(data), "pommi.gif", limits)

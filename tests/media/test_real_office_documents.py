@@ -158,3 +158,13 @@ def test_cleaning_a_cleaned_document_changes_nothing_more(limits):
 
     assert twice.data == once.data
     assert twice.removed == set()
+
+
+def test_empty_parts_libreoffice_writes_pass_through_as_they_are(limits):
+    with_empty_part = with_parts(
+        original("cv.odt"), {"Configurations2/accelerator/current.xml": b""}
+    )
+
+    cleaned = parts(clean_upload(with_empty_part, "cv.odt", limits).data)
+
+    assert cleaned["Configurations2/accelerator/current.xml"] == b""
