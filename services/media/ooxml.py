@@ -80,7 +80,6 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 class Package:
     """An OOXML package's parts by name, and the content type each is declared with."""
 
-    entries: list[Entry]
     parts: dict[str, Entry]
     defaults: dict[str, str]
     overrides: dict[str, str]
@@ -98,7 +97,7 @@ class Package:
                 defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
             elif tag == "Override":
                 overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
-        return cls(entries, parts, defaults, overrides)
+        return cls(parts, defaults, overrides)
 
     def content_type(self, name: str) -> str:
         extension = posixpath.splitext(name)[1].lstrip(".").lower()
@@ -335,18 +334,13 @@ def without_dropped_targets(entry: Entry, dropped: set[str]) -> tuple[Entry, set
 
 def without_overrides(entry: Entry, dropped: set[str]) -> Entry:
     """Content types lose the entries of dropped parts (`dropped` in lower case)."""
-    root = xml_parts.parse(entry.data, entry.name)
-    found = [
-        element
-        for element in xml_parts.elements(root)
-        if xml_parts.local_name(element.tag) == "Override"
-        and element.get("PartName", "").lstrip("/").lower() in dropped
-    ]
-    if not found:
-        return entry
-    for element in found:
-        element.getparent().remove(element)
-    return Entry(entry.name, xml_parts.serialise(root), entry.compressed)
+    return xml_parts.without_elements(
+        entry,
+        lambda element: (
+            xml_parts.local_name(element.tag) == "Override"
+            and element.get("PartName", "").lstrip("/").lower() in dropped
+        ),
+    )
 
 
 def without_references(entry: Entry, lost_ids: set[str]) -> Entry:

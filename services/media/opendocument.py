@@ -140,21 +140,16 @@ def strip(file_type: FileType, data: bytes, limits: CleaningLimits) -> Cleaned:
 
 def without_entries(manifest: Entry, dropped: set[str]) -> Entry:
     """The manifest without the entries of dropped parts."""
-    root = xml_parts.parse(manifest.data, manifest.name)
-    found = [
-        element
-        for element in xml_parts.elements(root)
-        if xml_parts.local_name(element.tag) == "file-entry"
-        and any(
-            xml_parts.local_name(key) == "full-path" and value in dropped
-            for key, value in element.items()
-        )
-    ]
-    if not found:
-        return manifest
-    for element in found:
-        element.getparent().remove(element)
-    return Entry(manifest.name, xml_parts.serialise(root), manifest.compressed)
+    return xml_parts.without_elements(
+        manifest,
+        lambda element: (
+            xml_parts.local_name(element.tag) == "file-entry"
+            and any(
+                xml_parts.local_name(key) == "full-path" and value in dropped
+                for key, value in element.items()
+            )
+        ),
+    )
 
 
 def remaining(entries: list[Entry]) -> str | None:

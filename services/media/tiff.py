@@ -282,7 +282,9 @@ def check_jpeg_tables(tables: bytes) -> None:
 
 
 def is_jpeg_compressed(page: Page, endian: str) -> bool:
-    return COMPRESSION in page.fields and first_number(page, COMPRESSION, endian) == 7
+    return (
+        COMPRESSION in page.fields and first_number(page, COMPRESSION, endian) == JPEG_COMPRESSION
+    )
 
 
 def is_reduced_resolution(page: Page, endian: str) -> bool:

@@ -4,11 +4,13 @@ lxml keeps namespace prefixes and declarations as they were, which Office's `mc:
 needs, so a rewritten part stays what the application expects.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from lxml import etree
 
 from services.contracts.media import MalformedFile
+from services.media.zip_package import Entry
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -58,3 +60,12 @@ def has_content(element) -> bool:
 
 def child_named(element, name: str):
     return next((child for child in element if local_name(str(child.tag)) == name), None)
+
+
+def without_elements(entry: Entry, matches: Callable[[object], bool]) -> Entry:
+    """The part without the elements `matches` picks; the same entry when there are none."""
+    root = parse(entry.data, entry.name)
+    found = [element for element in elements(root) if matches(element)]
+    for element in found:
+        element.getparent().remove(element)
+    return replace(entry, data=serialise(root)) if found else entry
