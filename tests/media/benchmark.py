@@ -4,12 +4,12 @@ with a photo on each page, a PDF page with a photo drawn inline, a DOCX and an O
 photos each, and the DOCX and ODT LibreOffice wrote (`libreoffice/`).
 
 Run with `python -m tests.media.benchmark`. Each file is cleaned in-process (sniffing,
-stripping and the fail-closed verification, as an upload is) several times and the best time
-printed (the machine is shared: the best of several runs is the cost of the work itself). mat2
-runs in its own Python (it is a Debian package), right after, on the same file, and is timed
-in-process too, without its start-up, which favours it: `parser.remove_all()` with its default
-settings, and — when those refuse the file — again keeping only the parts it knows
-(`--unknown-members omit`).
+stripping and the fail-closed verification, as an upload is) and by mat2, whose runs
+alternate with ours so that both meet the same load on this shared machine; the best time of
+each is printed (ours is taken of three times as many runs, `MEDIA_RUNS`, since each takes
+milliseconds). mat2 runs in its own Python (it is a Debian package) and is timed in-process,
+without its start-up, which favours it: `parser.remove_all()` with its default settings, and —
+when those refuse the file — keeping only the parts it knows (`--unknown-members omit`).
 For each result it prints whether the pictures look the same (pixels after orientation, of
 the photo, of every image in a PDF, of every picture in a document) and whether the text is the
 same (PDF text; every text run of every part of a document). exiftool (`-all=` keeping the
@@ -40,39 +40,51 @@ from tests.media import samples
 from tests.media.readers import text_runs
 
 RUNS = 7
+MEDIA_RUNS = 3 * RUNS
 EXIFTOOL_STRIP = ["-q", "-overwrite_original", "-all=", "-tagsfromfile", "@", "-Orientation"]
 WRITTEN_BY_LIBREOFFICE = Path(__file__).parent / "libreoffice"
 PICTURE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 THUMBNAILS = ("Thumbnails/", "docProps/thumbnail")
-MAT2_TIMING = textwrap.dedent(
+MAT2_WORKER = textwrap.dedent(
     """
     import json, sys, time
     from libmat2 import UnknownMemberPolicy, parser_factory
 
-    def timed(path, runs, omit):
-        times = []
-        for _ in range(runs):
-            parser, _ = parser_factory.get_parser(path)
-            if parser is None:
-                return None
-            if omit:
-                parser.unknown_member_policy = UnknownMemberPolicy.OMIT
-            started = time.perf_counter()
-            cleaned = parser.remove_all()
-            times.append(time.perf_counter() - started)
-            if not cleaned:
-                return None
-        return {"seconds": min(times), "output": parser.output_filename}
-
-    runs, path = int(sys.argv[1]), sys.argv[2]
-    result = timed(path, runs, omit=False)
-    if result is None:
-        result = timed(path, runs, omit=True)
-        if result is not None:
-            result["omitted_unknown_parts"] = True
-    print(json.dumps(result))
+    for line in sys.stdin:
+        asked = json.loads(line)
+        parser, _ = parser_factory.get_parser(asked["path"])
+        if parser is not None and asked["omit"]:
+            parser.unknown_member_policy = UnknownMemberPolicy.OMIT
+        started = time.perf_counter()
+        cleaned = parser is not None and parser.remove_all()
+        seconds = time.perf_counter() - started
+        output = parser.output_filename if cleaned else None
+        print(json.dumps({"seconds": seconds, "output": output}), flush=True)
     """
 )
+
+
+class Mat2:
+    """mat2 in its own Python (it is a Debian package), cleaning one file at a time on request,
+    so its runs can alternate with ours and both meet the same load."""
+
+    def __init__(self, python: str):
+        self.process = subprocess.Popen(
+            [python, "-c", MAT2_WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def clean(self, path: Path, omit: bool) -> dict:
+        self.process.stdin.write(json.dumps({"path": str(path), "omit": omit}) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
 
 
 def camera_photo(width: int, height: int) -> bytes:
@@ -154,15 +166,6 @@ def fidelity(name: str, original: bytes, cleaned: bytes) -> str:
     return f"pixels {'yes' if same_pictures else 'NO'}, text {text}"
 
 
-def best_seconds(action) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def mat2_python() -> str | None:
     """The interpreter mat2's command runs with (its shebang): where libmat2 is installed."""
     command = shutil.which("mat2")
@@ -170,19 +173,6 @@ def mat2_python() -> str | None:
         return None
     first_line = Path(command).read_text(errors="replace").splitlines()[0]
     return first_line[2:].strip() if first_line.startswith("#!") else None
-
-
-def mat2_result(name: str, data: bytes, folder: Path) -> dict | None:
-    """mat2's best time on the file and where it wrote the cleaned copy; None if it refused."""
-    path = folder / f"mat2-{name}"
-    path.write_bytes(data)
-    finished = subprocess.run(
-        [mat2_python(), "-c", MAT2_TIMING, str(RUNS), str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
 def exiftool_seconds(name: str, data: bytes, folder: Path) -> str:
@@ -201,40 +191,64 @@ def exiftool_seconds(name: str, data: bytes, folder: Path) -> str:
     return f"{min(times) * 1000:.1f} ms"
 
 
-def media_result(name: str, data: bytes, limits) -> tuple[float | None, str]:
+def wall_seconds(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def compared(name: str, data: bytes, limits, mat2: Mat2 | None, folder: Path) -> list[str]:
+    """Both cleanings of one file, runs alternating: ours `MEDIA_RUNS` times, mat2's `RUNS`
+    times; the best time of each, and what each kept."""
     try:
         cleaned = clean_upload(data, name, limits)
     except DomainError as refusal:
-        return None, f"refused: {refusal.message}"
-    seconds = best_seconds(lambda: clean_upload(data, name, limits))
-    return seconds, fidelity(name, data, cleaned.data)
-
-
-def mat2_summary(name: str, data: bytes, result: dict | None) -> tuple[float | None, str]:
-    if result is None:
-        return None, "refused the file"
-    kept = fidelity(name, data, Path(result["output"]).read_bytes())
-    if result.get("omitted_unknown_parts"):
-        kept += " (refused it; this is --unknown-members omit)"
-    return result["seconds"], kept
+        return [f"  media refused it: {refusal.message}"]
+    path = folder / f"mat2-{name}"
+    path.write_bytes(data)
+    omit = False
+    if mat2 is not None and mat2.clean(path, omit)["output"] is None:
+        omit = True
+    ours, theirs, output = [], [], None
+    for _ in range(RUNS):
+        ours += [
+            wall_seconds(lambda: clean_upload(data, name, limits))
+            for _ in range(MEDIA_RUNS // RUNS)
+        ]
+        if mat2 is not None:
+            result = mat2.clean(path, omit)
+            theirs.append(result["seconds"])
+            output = result["output"]
+    lines = [f"  media {min(ours) * 1000:9.1f} ms  {fidelity(name, data, cleaned.data)}"]
+    if mat2 is None:
+        return lines
+    if output is None:
+        return [*lines, "  mat2  refused the file"]
+    kept = fidelity(name, data, Path(output).read_bytes())
+    if omit:
+        kept += " (its default refuses the file: this is --unknown-members omit)"
+    speed_up = min(theirs) / min(ours)
+    return [*lines, f"  mat2  {min(theirs) * 1000:9.1f} ms  {kept}  media {speed_up:.0f}× faster"]
 
 
 def main() -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     limits = settings_from({}).cleaning
-    has_mat2 = mat2_python() is not None
-    print(f"best of {RUNS} runs, both in-process; mat2 {'found' if has_mat2 else 'not installed'}")
-    with tempfile.TemporaryDirectory() as folder:
-        for name, data in sample_files().items():
-            exiftool = exiftool_seconds(name, data, Path(folder))
-            print(f"{name:18} {len(data) / 1e6:6.2f} MB  exiftool -all=: {exiftool}")
-            ours, ours_kept = media_result(name, data, limits)
-            print(f"  media {ours * 1000 if ours else 0:9.1f} ms  {ours_kept}")
-            if not has_mat2:
-                continue
-            theirs, theirs_kept = mat2_summary(name, data, mat2_result(name, data, Path(folder)))
-            speed_up = f"  media {theirs / ours:.0f}× faster" if ours and theirs else ""
-            print(f"  mat2  {theirs * 1000 if theirs else 0:9.1f} ms  {theirs_kept}{speed_up}")
+    python = mat2_python()
+    print(
+        f"least wall time of {MEDIA_RUNS} runs (media) and {RUNS} (mat2, exiftool), runs of "
+        f"media and mat2 alternating; mat2 {'found' if python else 'not installed'}"
+    )
+    mat2 = Mat2(python) if python else None
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for name, data in sample_files().items():
+                exiftool = exiftool_seconds(name, data, Path(folder))
+                print(f"{name:18} {len(data) / 1e6:6.2f} MB  exiftool -all=: {exiftool}")
+                print("\n".join(compared(name, data, limits, mat2, Path(folder))))
+    finally:
+        if mat2 is not None:
+            mat2.close()
 
 
 if __name__ == "__main__":
