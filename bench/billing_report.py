@@ -92,7 +92,7 @@ def measure(url: str, subscriber_id: str) -> dict:
     from sqlalchemy.orm import Session
 
     from services.billing import repository
-    from services.billing.report_build import build_report, heading_for
+    from services.billing.reports.build import build_report, heading_for
 
     engine = create_engine(url, poolclass=NullPool)
     with (

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from services.accounts import repository as repo
 from services.accounts.details import normalise_details
 from services.accounts.passwords import password_problems
+from services.accounts.subscription import check_subscription_change
 from services.accounts.usernames import new_username
 from services.accounts.work import Work
 from services.contracts.accounts import ADMIN, COACHEE, Account
@@ -92,7 +93,9 @@ def update_account(work: Work, account_id, changes: dict, actor: dict | None) ->
     editing_other_staff = actor is not None and str(account["id"]) != actor["account_id"]
     if editing_other_staff and account["role"] != COACHEE:
         raise NotFound("No such coachee.")
-    updated = repo.update_account(work.db, account["id"], normalise_details(changes))
+    details = normalise_details(changes)
+    check_subscription_change(work, account, details, actor)
+    updated = repo.update_account(work.db, account["id"], details)
     audit_staff_access(work, actor, account, "profile_changed")
     return ACCOUNT.dump(updated)
 

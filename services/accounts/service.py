@@ -4,7 +4,7 @@ Entrypoints only: each loads its arguments with the contract's schemas and calls
 module that does the work. The contract is in README.md beside this file.
 """
 
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.accounts import logins, personal_data, profiles, staff, subjects
@@ -20,7 +20,7 @@ from services.contracts.accounts import (
     StaffCreation,
 )
 from services.contracts.errors import DomainError, InvalidInput
-from services.contracts.names import ACCOUNTS
+from services.contracts.names import ACCOUNTS, BILLING
 from services.infra.erasure import run_erasure
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
@@ -32,9 +32,16 @@ FAILURE_CLEANUP_SECONDS = 300
 class AccountsService(ServiceBase):
     name = ACCOUNTS
     settings = Settings()
+    billing = RpcProxy(BILLING)
 
     def work(self) -> Work:
-        return Work(db=self.db, outbox=self.outbox, now=self.clock.now(), settings=self.settings)
+        return Work(
+            db=self.db,
+            outbox=self.outbox,
+            now=self.clock.now(),
+            settings=self.settings,
+            billing=self.billing,
+        )
 
     @rpc(expected_exceptions=DomainError)
     def check_coachee_registration(self, registration: dict) -> dict:

@@ -1,4 +1,5 @@
-"""What one accounts operation works with: the transaction, the outbox, the time, the settings."""
+"""What one accounts operation works with: the transaction, the outbox, the time, the settings,
+and billing (which decides whether a subscriber accepts a member)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,3 +14,4 @@ class Work(Audited):
     outbox: object
     now: datetime
     settings: AccountSettings
+    billing: object

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 from services.billing import repository as repo
 from services.billing.rosters import member_number_hash
-from services.billing.settings import BillingSettings
 from services.billing.subscribers import subscriber_row
+from services.billing.work import Work
 from services.contracts.billing import (
     ELIGIBILITY_MANUAL,
     ELIGIBILITY_ROSTER,
@@ -35,11 +35,12 @@ def eligibility_answer(subscriber: Mapping, on_roster: bool) -> dict:
     return {"decision": NOT_ELIGIBLE, "rule": ELIGIBILITY_ROSTER, "reason": reason}
 
 
-def check_eligibility(db, settings: BillingSettings, subscriber_id, member_number: str) -> dict:
-    subscriber = subscriber_row(db, subscriber_id)
+def check_eligibility(work: Work, subscriber_id, member_number: str) -> dict:
+    subscriber = subscriber_row(work.db, subscriber_id)
     if not subscriber["active"]:
         raise NotFound("No such subscriber.")
+    number_hash = member_number_hash(work.settings.roster_hash_key, member_number)
     on_roster = subscriber["eligibility_method"] == ELIGIBILITY_ROSTER and repo.is_on_roster(
-        db, subscriber["id"], member_number_hash(settings.roster_hash_key, member_number)
+        work.db, subscriber["id"], number_hash
     )
     return eligibility_answer(subscriber, on_roster)

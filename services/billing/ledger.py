@@ -1,7 +1,8 @@
 """Which lines a change of a booking adds to the ledger: charges and reversals, never edits.
 
 A booking is billed while it is confirmed or completed, as the session it was when last seen.
-Bookings announces no event for a no-show, so a no-show stays billed as the reserved session. A
+Bookings announces no event for a no-show, so a no-show stays billed as the reserved session:
+the time it last had, since every reschedule is announced and moves the charge at once. A
 cancellation reverses the charge; a session that moved, or changed its service, coach or
 delivery method, is reversed and charged again as it now is.
 """

@@ -1,7 +1,8 @@
 """Billable lines: what billing records when a booking changes (R-BILL-1/2).
 
 On each booking event billing asks bookings for the session as it is now and compares it with
-the booking's charge in the ledger (`ledger.py`). What it adds is billed in the session's own
+the booking's charge in the ledger (`ledger.py`). A charge goes to the subscriber that accepted
+the booking, as the booking recorded it. What it adds is billed in the session's own
 month while that month's report is unpublished, and otherwise as a correction in the next open
 report. A line is an accounting record: a snapshot of the session and of the member as they
 were, which later changes to the booking or the account never edit.
@@ -14,6 +15,7 @@ from services.billing import lines_repository as repo
 from services.billing.ledger import ledger_change
 from services.billing.periods import first_open_period, next_period, period_of
 from services.billing.subscribers import subscriber_row
+from services.billing.work import Work
 from services.contracts.billing import BillableSession
 from services.contracts.errors import NotFound
 from services.infra.validation import load
@@ -39,9 +41,18 @@ def session_now(bookings, booking_id) -> dict:
     return load(SESSION, bookings.get_billing_snapshot(str(booking_id)))
 
 
-def member_of(accounts, coachee_id) -> dict:
-    """The coachee's account as accounts knows it now; billing keeps only what a line needs."""
-    account = accounts.get_account(str(coachee_id), None)
+def member_of(accounts, session: dict) -> dict:
+    """Who is billed for the session: the subscriber and member number its eligibility was
+    decided for (the booking's own snapshot), never the profile's later ones, and the member's
+    name as accounts has it now. A booking made before bookings kept the snapshot falls back to
+    the profile."""
+    account = accounts.get_account(str(session["coachee_id"]), None)
+    if session["subscriber_id"] is not None:
+        account = dict(
+            account,
+            subscriber_id=session["subscriber_id"],
+            member_number=session["member_number"],
+        )
     if not account.get("subscriber_id"):
         raise NotFound("The coachee has no subscriber to bill.")
     return account
@@ -91,12 +102,11 @@ def add_line(db, values: dict, event_id: uuid.UUID, now: datetime, grace: timede
     )
 
 
-def record_booking_change(
-    db, bookings, accounts, booking_id, event_id: str, now: datetime, grace: timedelta
-) -> int:
+def record_booking_change(work: Work, booking_id, event_id: str) -> int:
     """Bring the booking's lines in line with the session as bookings has it; returns how many
     lines were added. Doing it again for the same state adds nothing."""
-    session = session_now(bookings, booking_id)
+    db, now, grace = work.db, work.now, work.settings.report_grace
+    session = session_now(work.bookings, booking_id)
     repo.lock_booking(db, session["booking_id"])
     charge = repo.open_charge(db, session["booking_id"])
     change = ledger_change(charge, session)
@@ -105,7 +115,7 @@ def record_booking_change(
     if change.reverse:
         new_lines.append(reversal_values(charge))
     if change.charge:
-        member = member_of(accounts, session["coachee_id"])
+        member = member_of(work.accounts, session)
         new_lines.append(charge_values(db, session, member))
     repo.share_subscriber_ledgers(db, [values["subscriber_id"] for values in new_lines])
     for values in new_lines:

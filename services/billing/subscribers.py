@@ -1,7 +1,6 @@
 """Subscribers (unions and employers paying for their members' coaching), managed by admins."""
 
 import uuid
-from datetime import datetime
 
 from eventlet import tpool
 from psycopg.errors import UniqueViolation
@@ -11,7 +10,7 @@ from services.billing import repository as repo
 from services.billing.business_id import PROBLEM as BUSINESS_ID_PROBLEM
 from services.billing.business_id import is_business_id
 from services.billing.rosters import RosterProblems, roster_hashes
-from services.billing.settings import BillingSettings
+from services.billing.work import Work
 from services.contracts.accounts import ADMIN
 from services.contracts.billing import Subscriber, SubscriberChoice
 from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -23,6 +22,8 @@ ROSTER_NOT_TEXT = "Send the roster as text."
 
 
 def require_admin(actor: dict | None) -> None:
+    """Billing's one permission check for admin-only operations, made by the domain functions.
+    To become infra's `require_role` (which also audits refusals) once that is in main."""
     if not isinstance(actor, dict) or actor.get("role") != ADMIN:
         raise Forbidden("Only administrators may do this.")
 
@@ -67,37 +68,44 @@ def subscriber_row(db, subscriber_id, for_update: bool = False):
     return row
 
 
-def create_subscriber(db, data: dict, now: datetime) -> dict:
+def create_subscriber(work: Work, data: dict, actor: dict | None) -> dict:
+    require_admin(actor)
     details = checked_details(data)
-    return SUBSCRIBER.dump(with_unique_name(db, lambda: repo.insert_subscriber(db, details, now)))
+    db = work.db
+    return SUBSCRIBER.dump(
+        with_unique_name(db, lambda: repo.insert_subscriber(db, details, work.now))
+    )
 
 
-def update_subscriber(db, subscriber_id, changes: dict, now: datetime) -> dict:
-    subscriber = subscriber_row(db, subscriber_id)
+def update_subscriber(work: Work, subscriber_id, changes: dict, actor: dict | None) -> dict:
+    require_admin(actor)
+    subscriber = subscriber_row(work.db, subscriber_id)
     details = checked_details(changes)
     updated = with_unique_name(
-        db, lambda: repo.update_subscriber(db, subscriber["id"], details, now)
+        work.db, lambda: repo.update_subscriber(work.db, subscriber["id"], details, work.now)
     )
     return SUBSCRIBER.dump(updated)
 
 
-def get_subscriber(db, subscriber_id) -> dict:
-    return SUBSCRIBER.dump(subscriber_row(db, subscriber_id))
+def get_subscriber(work: Work, subscriber_id) -> dict:
+    return SUBSCRIBER.dump(subscriber_row(work.db, subscriber_id))
 
 
-def list_subscribers(db, limit: int, cursor: str | None) -> dict:
-    page = repo.list_subscribers(db, limit, cursor)
+def list_subscribers(work: Work, actor: dict | None, limit: int, cursor: str | None) -> dict:
+    require_admin(actor)
+    page = repo.list_subscribers(work.db, limit, cursor)
     return {"items": SUBSCRIBER.dump(page["items"], many=True), "next_cursor": page["next_cursor"]}
 
 
-def subscriber_choices(db) -> dict:
+def subscriber_choices(work: Work) -> dict:
     """What the public booking form offers: active subscribers by name."""
-    return {"items": CHOICE.dump(repo.active_subscribers(db), many=True)}
+    return {"items": CHOICE.dump(repo.active_subscribers(work.db), many=True)}
 
 
-def replace_roster(db, settings: BillingSettings, subscriber_id, csv_text, now: datetime) -> dict:
+def replace_roster(work: Work, subscriber_id, csv_text, actor: dict | None) -> dict:
     """The roster replaced whole, or refused naming the bad lines with the old one kept."""
-    subscriber = subscriber_row(db, subscriber_id, for_update=True)
+    require_admin(actor)
+    subscriber = subscriber_row(work.db, subscriber_id, for_update=True)
     if not isinstance(csv_text, str):
         raise InvalidInput(ROSTER_NOT_TEXT, {"roster": [ROSTER_NOT_TEXT]})
     try:
@@ -105,10 +113,10 @@ def replace_roster(db, settings: BillingSettings, subscriber_id, csv_text, now: 
             roster_hashes,
             csv_text,
             subscriber["identifier_label"],
-            settings.roster_max_rows,
-            settings.roster_hash_key,
+            work.settings.roster_max_rows,
+            work.settings.roster_hash_key,
         )
     except RosterProblems as exc:
         raise InvalidInput("The roster was not replaced.", {"roster": exc.problems}) from None
-    repo.replace_roster(db, subscriber["id"], hashes, now)
+    repo.replace_roster(work.db, subscriber["id"], hashes, work.now)
     return {"members": len(hashes)}

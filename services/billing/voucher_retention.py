@@ -17,8 +17,8 @@ import logging
 from datetime import date, datetime
 
 from services.billing import lines_repository as lines_repo
-from services.billing import reports_repository as reports_repo
 from services.billing.periods import period_label
+from services.billing.reports import repository as reports_repo
 from services.billing.work import Work
 from services.infra.clock import HELSINKI
 

@@ -1,4 +1,6 @@
-"""What publishing a report works with: the transaction, outbox, file store, settings and time."""
+"""What one billing operation works with: the transaction, outbox, file store, settings, time,
+and the services billing asks (bookings for a session, accounts for a member's name). Every
+entrypoint hands one to its domain function."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,3 +15,5 @@ class Work:
     storage: object
     settings: BillingSettings
     now: datetime
+    bookings: object
+    accounts: object

@@ -6,6 +6,7 @@ a failed booking leaves no account behind. The exclusion constraint is the final
 double booking; its violation becomes `SlotTaken`.
 """
 
+import uuid
 from datetime import timedelta
 
 from psycopg.errors import ExclusionViolation, UniqueViolation
@@ -108,10 +109,9 @@ def create_booking(work: Work, request: dict, raw_registration, actor, key) -> d
     if actor is None:
         registered = work.accounts.register_coachee(raw_registration, key)
     try:
+        values = booking_values(work, request, service, eligibility, key, registered, actor)
         booking = insert_with_first_free_coach(
-            work,
-            booking_values(work, request, service, eligibility, key, registered, actor),
-            coach_ids,
+            work, dict(values, **eligibility_snapshot(identity)), coach_ids
         )
         if booking["status"] == CONFIRMED:
             booking_confirmed(work, booking)
@@ -129,6 +129,15 @@ def create_booking(work: Work, request: dict, raw_registration, actor, key) -> d
     if registered is not None:
         answer["username"] = registered["username"]
     return answer
+
+
+def eligibility_snapshot(identity: dict) -> dict:
+    """The subscriber and member number eligibility was decided for, kept on the booking: it is
+    billed to that subscriber whatever the coachee's profile says later."""
+    return {
+        "subscriber_id": uuid.UUID(str(identity["subscriber_id"])),
+        "member_number": identity["member_number"],
+    }
 
 
 def booking_values(work: Work, request, service, eligibility, key, registered, actor) -> dict:

@@ -13,11 +13,10 @@ from services.bookings import repository as repo
 from services.bookings.access import visible_booking
 from services.bookings.availability import free_coaches_at
 from services.bookings.notifications import (
-    CONFIRMATION,
     booking_cancelled,
     booking_completed,
     booking_confirmed,
-    queue_mail,
+    booking_rescheduled,
 )
 from services.bookings.views import booking_view
 from services.bookings.work import Work
@@ -90,8 +89,7 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
         if isinstance(exc.orig, ExclusionViolation):
             raise SlotTaken("This time is not free; choose another.") from exc
         raise
-    if updated["status"] == CONFIRMED:
-        queue_mail(work, updated, CONFIRMATION)
+    booking_rescheduled(work, updated)
     return booking_view(updated)
 
 

@@ -100,6 +100,8 @@ bookings = Table(
     Column("status", Text, nullable=False),
     Column("message", Text, nullable=False),
     Column("eligibility_rule", Text, nullable=False),
+    Column("subscriber_id", UUID(as_uuid=True)),
+    Column("member_number", Text),
     Column("hold_expires_at", DateTime(timezone=True)),
     Column("idempotency_key", Text, unique=True),
     Column("registered_coachee", Boolean, nullable=False),

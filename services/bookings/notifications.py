@@ -6,7 +6,13 @@ a mail failure never loses the booking and a booking change never loses its mail
 
 from services.bookings import repository as repo
 from services.bookings.work import Work
-from services.contracts.bookings import BOOKING_CANCELLED, BOOKING_COMPLETED, BOOKING_CONFIRMED
+from services.contracts.bookings import (
+    BOOKING_CANCELLED,
+    BOOKING_COMPLETED,
+    BOOKING_CONFIRMED,
+    BOOKING_RESCHEDULED,
+    CONFIRMED,
+)
 
 CONFIRMATION = "confirmation"
 CANCELLATION = "cancellation"
@@ -46,6 +52,14 @@ def booking_cancelled(work: Work, booking, was_confirmed: bool) -> None:
     work.outbox.dispatch(BOOKING_CANCELLED, event_payload(booking))
     if was_confirmed:
         queue_mail(work, booking, CANCELLATION)
+
+
+def booking_rescheduled(work: Work, booking) -> None:
+    """Announced whatever the status, so that billing moves a charge as soon as its session moves;
+    a confirmed booking's coachee gets a new confirmation."""
+    work.outbox.dispatch(BOOKING_RESCHEDULED, event_payload(booking))
+    if booking["status"] == CONFIRMED:
+        queue_mail(work, booking, CONFIRMATION)
 
 
 def booking_completed(work: Work, booking) -> None:

@@ -12,9 +12,9 @@ from services.contracts.bookings import ACTIVE_STATUSES, CANCELLED
 from services.infra.erasure import ErasureResult
 
 RETAINED_REASON = (
-    "Booking records (time, service, delivery method, coach, status) are kept without any "
-    "personal content: they cannot be deleted afterwards (R-PROFILE-2) and are linked only to the "
-    "anonymised account."
+    "Booking records (time, service, delivery method, coach, status, subscriber) are kept without "
+    "any personal content: they cannot be deleted afterwards (R-PROFILE-2) and are linked only to "
+    "the anonymised account."
 )
 FEEDBACK_REASON = (
     "Feedback ratings are kept without their comments and detached from the person and the "
@@ -23,11 +23,19 @@ FEEDBACK_REASON = (
 )
 
 
+def eligibility_data(booking) -> dict:
+    subscriber_id = booking["subscriber_id"]
+    return {
+        "subscriber_id": str(subscriber_id) if subscriber_id else None,
+        "member_number": booking["member_number"],
+    }
+
+
 def export_personal_data(work: Work, subject_id) -> dict:
     booking_rows = repo.bookings_of_coachee(work.db, subject_id)
     items = [
-        {"group": "bookings", "id": view["id"], "data": view}
-        for view in bookings_view(work.db, booking_rows)
+        {"group": "bookings", "id": view["id"], "data": dict(view, **eligibility_data(row))}
+        for row, view in zip(booking_rows, bookings_view(work.db, booking_rows), strict=True)
     ]
     items += [
         {"group": "coach_notes", "id": str(note["id"]), "data": note_view(note)}
@@ -59,7 +67,12 @@ def erase_bookings(work: Work, subject_id) -> ErasureResult:
     feedback_kept = repo.detach_feedback(work.db, ids)
     for booking in booking_rows:
         cancelling = booking["status"] in ACTIVE_STATUSES and booking["starts_at"] > work.now
-        changes = {"message": "", "idempotency_key": None, "updated_at": work.now}
+        changes = {
+            "message": "",
+            "member_number": None,
+            "idempotency_key": None,
+            "updated_at": work.now,
+        }
         if cancelling:
             changes["status"] = CANCELLED
         updated = repo.update_booking(work.db, booking["id"], changes)

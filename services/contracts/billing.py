@@ -155,6 +155,18 @@ class BillableSession(Schema):
     specification_name = fields.String(required=True)
     delivery_method = fields.String(required=True)
     coach_name = fields.String(required=True)
+    subscriber_id = fields.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The subscriber eligibility was decided for (null: older booking)"
+        },
+    )
+    member_number = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The member number eligibility was decided for"},
+    )
 
 
 class ReportViewer(Schema):

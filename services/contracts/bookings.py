@@ -13,6 +13,7 @@ from services.contracts.identity_code import no_identity_code
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
 BOOKING_COMPLETED = "booking_completed"
+BOOKING_RESCHEDULED = "booking_rescheduled"
 
 DELIVERY_METHODS = ("video", "phone", "on_site")
 PENDING = "pending_eligibility"

@@ -81,7 +81,8 @@ def test_erasure_runs_every_step_in_order_and_leaves_the_account_anonymised(
         rpc.accounts.get_account(coachee["account_id"], None)
     left = rpc.bookings.export_personal_data(coachee["account_id"])["items"]
     assert [item["group"] for item in left] == ["bookings"]
-    assert left[0]["data"]["message"] == ""
+    assert (left[0]["data"]["message"], left[0]["data"]["member_number"]) == ("", None)
+    assert left[0]["data"]["subscriber_id"] == subscribers["roster"]["id"]
 
 
 def test_after_erasure_only_the_retained_billing_lines_hold_a_marker_planted_in_personal_data(

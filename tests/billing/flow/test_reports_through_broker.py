@@ -203,14 +203,20 @@ def test_two_billing_instances_running_the_job_together_publish_once(
     assert billing_rows(billing_engine, stored)[0][0] == 1
 
 
-def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
-    rpc, admin, catalogue, report_subscribers, containers, clock
-):
-    roster = report_subscribers["roster"]
+def booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock) -> dict:
+    """A booking on 30 March, billed in March's report, which is then published."""
     booking = book(rpc, catalogue, roster["id"], "2027-03-30T10:00:00+03:00")
     wait_for_lines(rpc, admin, roster["id"], MARCH, 1)
     clock.set(MARCH_DUE)
     run_now(containers["billing"], "publish_due_reports")
+    return booking
+
+
+def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
+    rpc, admin, catalogue, report_subscribers, containers, clock
+):
+    roster = report_subscribers["roster"]
+    booking = booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock)
 
     rpc.bookings.cancel_booking(booking["id"], admin)
 
@@ -222,6 +228,54 @@ def test_a_change_after_locking_is_a_correction_in_the_next_open_report(
     [march] = reports_of(rpc, admin, roster["id"], MARCH)
     assert (march["version"], march["sessions"]) == (1, 1)
     assert draft(rpc, admin, roster["id"], MARCH)["sessions"] == 1
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_a_reschedule_moves_the_charge_at_once_and_a_no_show_is_billed_at_its_new_time(
+    rpc, admin, catalogue, report_subscribers, clock, billing_engine
+):
+    roster = report_subscribers["roster"]
+    booking = book(rpc, catalogue, roster["id"], "2027-03-30T10:00:00+03:00")
+    wait_for_lines(rpc, admin, roster["id"], MARCH, 1)
+
+    rpc.bookings.reschedule_booking(
+        booking["id"], {"starts_at": "2027-04-02T09:00:00+03:00"}, admin
+    )
+
+    april = wait_for_lines(rpc, admin, roster["id"], APRIL, 1)
+    [charge] = april["lines"]
+    assert instant(charge["starts_at"]) == instant("2027-04-02T09:00:00+03:00")
+    assert (charge["quantity"], charge["correction_of"]) == (1, None)
+    march = draft(rpc, admin, roster["id"], MARCH)
+    assert (march["line_count"], march["sessions"]) == (0, 0)
+    assert lines_of_booking(billing_engine, booking["id"]) == 3
+    clock.set(datetime(2027, 4, 2, 12, 0, tzinfo=HELSINKI))
+    rpc.bookings.record_outcome(booking["id"], "no_show", admin)
+    assert draft(rpc, admin, roster["id"], APRIL)["lines"] == [charge]
+
+
+def test_a_reschedule_out_of_a_locked_month_is_a_correction_as_a_cancellation_would_be(
+    rpc, admin, catalogue, report_subscribers, containers, clock
+):
+    roster = report_subscribers["roster"]
+    booking = booked_in_a_published_march(rpc, admin, catalogue, roster, containers, clock)
+
+    rpc.bookings.reschedule_booking(
+        booking["id"], {"starts_at": "2027-04-20T10:00:00+03:00"}, admin
+    )
+
+    april = wait_for_lines(rpc, admin, roster["id"], APRIL, 2)
+    by_quantity = {line["quantity"]: line for line in april["lines"]}
+    assert by_quantity[-1]["correction_of"] == MARCH
+    assert instant(by_quantity[-1]["starts_at"]) == instant("2027-03-30T10:00:00+03:00")
+    assert by_quantity[1]["correction_of"] is None
+    assert instant(by_quantity[1]["starts_at"]) == instant("2027-04-20T10:00:00+03:00")
+    assert april["sessions"] == 0
+    [march] = reports_of(rpc, admin, roster["id"], MARCH)
+    assert (march["version"], march["sessions"]) == (1, 1)
 
 
 def test_reissue_keeps_every_version_and_bills_a_waiting_correction_once(

@@ -6,15 +6,16 @@ unpublished report move into the new version instead, so they are billed once.
 """
 
 from services.billing import lines_repository as lines_repo
-from services.billing import reports_repository as reports_repo
-from services.billing.issuing import issue_version
-from services.billing.report_access import Viewer
-from services.billing.reports import report_view, visible_report
+from services.billing.reports import repository as reports_repo
+from services.billing.reports.access import require_admin_viewer
+from services.billing.reports.issuing import issue_version
+from services.billing.reports.viewing import report_view, visible_report
 from services.billing.subscribers import subscriber_row
 from services.billing.work import Work
 
 
-def reissue_report(work: Work, viewer: Viewer, report_id, reason: str) -> dict:
+def reissue_report(work: Work, actor, report_id, reason: str) -> dict:
+    viewer = require_admin_viewer(actor)
     report = visible_report(work.db, viewer, report_id)
     subscriber_id, period = report["subscriber_id"], report["period"]
     lines_repo.own_subscriber_ledger(work.db, subscriber_id)

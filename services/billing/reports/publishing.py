@@ -12,13 +12,13 @@ import logging
 from datetime import date
 
 from services.billing import lines_repository as lines_repo
-from services.billing import reports_repository as reports_repo
 from services.billing import repository as subscribers_repo
-from services.billing.issuing import issue_version
-from services.billing.periods import latest_due_period, period_end, period_label
-from services.billing.reports import report_view
+from services.billing.periods import latest_due_period, parse_period, period_end, period_label
+from services.billing.reports import repository as reports_repo
+from services.billing.reports.issuing import issue_version
+from services.billing.reports.viewing import report_view
 from services.billing.work import Work
-from services.contracts.errors import Conflict
+from services.contracts.errors import Conflict, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,12 @@ def publish_due_reports(work: Work) -> list[dict]:
     return publish(work, lines_repo.open_periods(work.db, until=latest))
 
 
-def publish_period(work: Work, period: date) -> dict:
-    """The operator's run for one month, also before its grace period has passed."""
+def publish_period(work: Work, period_text: str) -> dict:
+    """The operator's run for one month (`YYYY-MM`), also before its grace period has passed."""
+    try:
+        period = parse_period(period_text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), {"period": [str(exc)]}) from None
     if work.now < period_end(period):
         raise Conflict(f"{period_label(period)} has not ended yet.")
     published = publish(work, lines_repo.open_periods(work.db, until=period, only=period))

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from services.billing import reports_repository as repo
-from services.billing.report_csv import ReportCsv
-from services.billing.report_pdf import ReportPdf
-from services.billing.report_rows import ReportHeading
+from services.billing.reports import repository as repo
+from services.billing.reports.csv_form import ReportCsv
+from services.billing.reports.pdf_form import ReportPdf
+from services.billing.reports.rows import ReportHeading
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ before the SMTP server is asked anything.
 import logging
 from datetime import datetime
 
-from services.billing import reports_repository as reports_repo
 from services.billing.models import report_mails
-from services.billing.report_mail import ReportMail, compose
+from services.billing.reports import repository as reports_repo
+from services.billing.reports.mail import ReportMail, compose
 from services.infra import mail_queue
 from services.infra.mailer import SmtpMailer
 

@@ -1,7 +1,7 @@
 """Issuing a version of a monthly report: its files in S3, its row, its mails and its event.
 
 A version is published whole or not at all: its files are stored first (noted in
-`report_uploads`), then the report row, the mails to the billing contacts and the
+`uploads`), then the report row, the mails to the billing contacts and the
 `monthly_report_published` event commit together. If anything fails, the transaction rolls back
 and the stored files are removed.
 """
@@ -14,11 +14,11 @@ from typing import BinaryIO
 
 from sqlalchemy import insert
 
-from services.billing import report_uploads
-from services.billing import reports_repository as repo
 from services.billing.models import report_mails
 from services.billing.periods import period_label
-from services.billing.report_build import build_report, heading_for
+from services.billing.reports import repository as repo
+from services.billing.reports import uploads
+from services.billing.reports.build import build_report, heading_for
 from services.billing.work import Work
 from services.contracts.billing import MONTHLY_REPORT_PUBLISHED, MonthlyReportPublished
 
@@ -64,7 +64,7 @@ def issue_version(
     report_id = uuid.uuid4()
     keys = {fmt: file_key(subscriber["id"], period, report_id, fmt) for fmt in CONTENT_TYPES}
     heading = heading_for(subscriber, period, version, reason, work.now)
-    report_uploads.note(work.db, keys.values(), work.now)
+    uploads.note(work.db, keys.values(), work.now)
     try:
         with tempfile.TemporaryFile() as csv_out, tempfile.TemporaryFile() as pdf_out:
             summary = build_report(
@@ -96,7 +96,7 @@ def issue_version(
                 "pdf_key": keys["pdf"],
             },
         )
-        report_uploads.settle(work.db, keys.values())
+        uploads.settle(work.db, keys.values())
         queue_mails(work.db, report_id, subscriber["billing_contact_emails"], work.now)
         work.outbox.dispatch(
             MONTHLY_REPORT_PUBLISHED,
@@ -112,6 +112,6 @@ def issue_version(
         work.db.commit()
     except BaseException:
         work.db.rollback()
-        report_uploads.delete_files(work.storage, work.db, list(keys.values()))
+        uploads.delete_files(work.storage, work.db, list(keys.values()))
         raise
     return report_id

@@ -1,13 +1,15 @@
 """The PDF form of a report: landscape A4 pages, each with the report's heading, the column
-titles and up to `ROWS_PER_PAGE` lines; the totals per service close the report. A page is
-written out as soon as it is full (`pdf_stream`), so a report of any length takes flat memory.
+titles and up to `ROWS_PER_PAGE` lines; the totals per service close the report. Pages are drawn
+one after another into a `PdfDocument`, which writes them out in parts, so a report of any length
+takes flat memory, and prints every name in the script it is written in.
 """
 
 from collections.abc import Mapping
 from typing import BinaryIO
 
-from services.billing.pdf_stream import BOLD, REGULAR, Page, PdfWriter, fitted, text_width
-from services.billing.report_rows import (
+from services.billing.reports.pdf_document import PAGES_PER_PART, PdfDocument
+from services.billing.reports.pdf_fonts import BOLD, REGULAR
+from services.billing.reports.rows import (
     ALL_SERVICES_LABEL,
     ReportHeading,
     columns,
@@ -38,16 +40,16 @@ def heading_lines(heading: ReportHeading) -> list[str]:
 
 
 class ReportPdf:
-    def __init__(self, out: BinaryIO, heading: ReportHeading):
+    def __init__(self, out: BinaryIO, heading: ReportHeading, pages_per_part: int = PAGES_PER_PART):
         self._heading = heading
         self._columns = [column for column in columns(heading) if column.in_pdf]
-        self._writer = PdfWriter(out, WIDTH, HEIGHT, title=heading.title)
-        self._page: Page | None = None
+        self._document = PdfDocument(out, WIDTH, HEIGHT, heading.title, pages_per_part)
+        self._page_open = False
         self._rows_on_page = 0
         self._y = 0.0
 
     def add(self, line: Mapping) -> None:
-        if self._page is None or self._rows_on_page == ROWS_PER_PAGE:
+        if not self._page_open or self._rows_on_page == ROWS_PER_PAGE:
             self._start_page(with_table=True)
         x = MARGIN
         for column in self._columns:
@@ -57,56 +59,47 @@ class ReportPdf:
 
     def finish(self, totals: list[Mapping]) -> None:
         rows = totals_rows(totals)
-        if self._page is None or self._rows_on_page + len(rows) + 2 > ROWS_PER_PAGE:
+        if not self._page_open or self._rows_on_page + len(rows) + 2 > ROWS_PER_PAGE:
             self._start_page(with_table=False)
         self._next_row()
-        self._page.text(MARGIN, self._y, TOTALS_TITLE, BOLD, FONT_SIZE + 1)
+        self._document.text(MARGIN, self._y, TOTALS_TITLE, BOLD, FONT_SIZE + 1)
         self._next_row()
         for service, sessions in rows:
             font = BOLD if service == ALL_SERVICES_LABEL else REGULAR
             self._cell(MARGIN, 300, service, font, numeric=False)
             self._cell(MARGIN + 300, 40, str(sessions), font, numeric=True)
             self._next_row()
-        self._end_page()
-        self._writer.close()
+        self._document.close()
 
     def _start_page(self, with_table: bool) -> None:
-        self._end_page()
-        self._page = Page()
+        document = self._document
+        document.new_page()
+        self._page_open = True
         self._rows_on_page = 0
-        page = self._page
-        page.text(
-            MARGIN, HEIGHT - MARGIN - 12, fitted(self._heading.title, BOLD, 13, 770), BOLD, 13
-        )
+        title = document.fitted(self._heading.title, BOLD, 13, 770)
+        document.text(MARGIN, HEIGHT - MARGIN - 12, title, BOLD, 13)
         for index, text in enumerate(heading_lines(self._heading)):
-            page.text(
-                MARGIN, HEIGHT - MARGIN - 28 - 11 * index, fitted(text, REGULAR, 9, 770), REGULAR, 9
-            )
-        page.text(MARGIN, MARGIN - 14, "Valmennuskalenteri", REGULAR, 7)
-        page_label = f"Sivu {self._writer.page_count + 1}"
-        page.text(
-            WIDTH - MARGIN - text_width(page_label, REGULAR, 7), MARGIN - 14, page_label, REGULAR, 7
-        )
+            shown = document.fitted(text, REGULAR, 9, 770)
+            document.text(MARGIN, HEIGHT - MARGIN - 28 - 11 * index, shown, REGULAR, 9)
+        document.text(MARGIN, MARGIN - 14, "Valmennuskalenteri", REGULAR, 7)
+        page_label = f"Sivu {document.page_count}"
+        label_x = WIDTH - MARGIN - document.text_width(page_label, REGULAR, 7)
+        document.text(label_x, MARGIN - 14, page_label, REGULAR, 7)
         self._y = TABLE_TOP
         if with_table:
             x = MARGIN
             for column in self._columns:
                 self._cell(x, column.pdf_width, column.title, BOLD, column.numeric)
                 x += column.pdf_width
-            page.line(MARGIN, self._y - 3, WIDTH - MARGIN, self._y - 3)
+            document.line(MARGIN, self._y - 3, WIDTH - MARGIN, self._y - 3)
             self._y -= ROW_HEIGHT + 2
 
     def _cell(self, x: float, width: float, text: str, font: str, numeric: bool) -> None:
-        shown = fitted(text, font, FONT_SIZE, width - CELL_PADDING)
+        shown = self._document.fitted(text, font, FONT_SIZE, width - CELL_PADDING)
         if numeric:
-            x += width - CELL_PADDING - text_width(shown, font, FONT_SIZE)
-        self._page.text(x, self._y, shown, font, FONT_SIZE)
+            x += width - CELL_PADDING - self._document.text_width(shown, font, FONT_SIZE)
+        self._document.text(x, self._y, shown, font, FONT_SIZE)
 
     def _next_row(self) -> None:
         self._y -= ROW_HEIGHT
         self._rows_on_page += 1
-
-    def _end_page(self) -> None:
-        if self._page is not None:
-            self._writer.add_page(self._page)
-            self._page = None

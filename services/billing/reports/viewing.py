@@ -6,13 +6,14 @@ import uuid
 from dataclasses import asdict
 from datetime import datetime
 
-from services.billing import reports_repository as repo
-from services.billing.issuing import CONTENT_TYPES
 from services.billing.periods import parse_period, period_label
-from services.billing.report_access import Viewer
-from services.billing.report_build import summary_of
-from services.billing.report_rows import correction_note
+from services.billing.reports import repository as repo
+from services.billing.reports.access import Viewer, audit_read, viewer_of
+from services.billing.reports.build import summary_of
+from services.billing.reports.issuing import CONTENT_TYPES
+from services.billing.reports.rows import correction_note
 from services.billing.subscribers import subscriber_row
+from services.billing.work import Work
 from services.contracts.billing import (
     DRAFT,
     FINAL,
@@ -72,12 +73,13 @@ def visible_subscriber(db, viewer: Viewer, subscriber_id):
     return subscriber
 
 
-def get_report(db, viewer: Viewer, report_id) -> dict:
-    return report_view(visible_report(db, viewer, report_id))
+def get_report(work: Work, actor, report_id) -> dict:
+    return report_view(visible_report(work.db, viewer_of(actor), report_id))
 
 
-def list_reports(db, viewer: Viewer, query: dict) -> dict:
+def list_reports(work: Work, actor, query: dict) -> dict:
     """Newest first: the versions of every report the viewer may see, filtered as asked."""
+    viewer = viewer_of(actor)
     subscriber_id = query["subscriber_id"]
     if not viewer.admin:
         if subscriber_id not in (None, viewer.subscriber_id):
@@ -85,7 +87,8 @@ def list_reports(db, viewer: Viewer, query: dict) -> dict:
         subscriber_id = viewer.subscriber_id
     period = parse_period(query["period"]) if query["period"] else None
     limit = query["limit"]
-    rows = repo.list_reports(db, subscriber_id, period, decode_cursor(query["cursor"]), limit + 1)
+    after = decode_cursor(query["cursor"])
+    rows = repo.list_reports(work.db, subscriber_id, period, after, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         next_cursor = encode_cursor(rows[limit - 1]["issued_at"], rows[limit - 1]["id"])
@@ -102,8 +105,11 @@ def line_view(line, include_member_number: bool) -> dict:
     )
 
 
-def preview_report(db, viewer: Viewer, query: dict) -> dict:
-    """A month's report as it stands now: a draft while unpublished, a page of lines at a time."""
+def preview_report(work: Work, actor, query: dict) -> dict:
+    """A month's report as it stands now: a draft while unpublished, a page of lines at a time;
+    the read is audited."""
+    viewer = viewer_of(actor)
+    db = work.db
     subscriber = visible_subscriber(db, viewer, query["subscriber_id"])
     period = parse_period(query["period"])
     totals = repo.report_totals(db, subscriber["id"], period)
@@ -115,6 +121,13 @@ def preview_report(db, viewer: Viewer, query: dict) -> dict:
         next_cursor = encode_cursor(lines[limit - 1]["starts_at"], lines[limit - 1]["id"])
     published = repo.latest_version(db, subscriber["id"], period) > 0
     include_number = subscriber["member_number_in_report"]
+    audit_read(
+        work,
+        viewer,
+        "report_draft_read",
+        subscriber_id=subscriber["id"],
+        period=period_label(period),
+    )
     return DRAFT_REPORT.dump(
         {
             **asdict(summary_of(totals)),
@@ -133,15 +146,18 @@ def filename_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "tilaaja"
 
 
-def report_file_link(db, storage, viewer: Viewer, report_id, file_format: str, ttl: int) -> dict:
-    """A short-lived link to a stored version's CSV or PDF."""
+def report_file_link(work: Work, actor, report_id, file_format: str) -> dict:
+    """A short-lived link to a stored version's CSV or PDF; the read is audited."""
+    viewer = viewer_of(actor)
     if file_format not in REPORT_FORMATS:
         raise InvalidInput("Unknown format.", {"format": ["csv or pdf"]})
-    row = visible_report(db, viewer, report_id)
+    row = visible_report(work.db, viewer, report_id)
     filename = (
         f"laskutusraportti-{period_label(row['period'])}-"
         f"{filename_part(row['subscriber_name'])}-v{row['version']}.{file_format}"
     )
     content_type = CONTENT_TYPES[file_format]
-    url = storage.presigned_get(row[f"{file_format}_key"], ttl, filename, content_type)
+    ttl = work.settings.report_file_link_seconds
+    url = work.storage.presigned_get(row[f"{file_format}_key"], ttl, filename, content_type)
+    audit_read(work, viewer, "report_file_read", report_id=row["id"])
     return FILE_LINK.dump({"url": url, "filename": filename, "content_type": content_type})

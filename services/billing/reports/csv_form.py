@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import BinaryIO
 
-from services.billing.report_rows import (
+from services.billing.reports.rows import (
     QUANTITY_TITLE,
     SERVICE_TITLE,
     TOTAL_LABEL,

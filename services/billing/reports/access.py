@@ -6,10 +6,10 @@ so each read is audited (R-SEC-1): ids only, for the privacy service's log.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from marshmallow import ValidationError
 
+from services.billing.work import Work
 from services.contracts.accounts import ACCESS_AUDITED, ADMIN, SUBSCRIBER
 from services.contracts.billing import ReportViewer
 from services.contracts.errors import Forbidden
@@ -29,6 +29,8 @@ class Viewer:
 
 
 def viewer_of(actor) -> Viewer:
+    """Who asks for reports, or Forbidden: the report functions' one permission check. To build
+    on infra's `require_role` (which also audits refusals) once that is in main."""
     if not isinstance(actor, dict):
         raise Forbidden(NOT_A_VIEWER)
     try:
@@ -49,15 +51,15 @@ def require_admin_viewer(actor) -> Viewer:
     return viewer
 
 
-def audit_read(outbox, viewer: Viewer, action: str, now: datetime, **detail) -> None:
-    outbox.dispatch(
+def audit_read(work: Work, viewer: Viewer, action: str, **detail) -> None:
+    work.outbox.dispatch(
         ACCESS_AUDITED,
         {
             "actor_id": str(viewer.account_id),
             "subject_id": None,
             "action": action,
             "outcome": "ok",
-            "occurred_at": now.isoformat(),
+            "occurred_at": work.now.isoformat(),
             **{name: str(value) for name, value in detail.items()},
         },
     )
