@@ -9,12 +9,13 @@ import json
 from urllib.parse import urlsplit
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from gateway.errors import CLIENT_ERRORS, ApiError, describe
-from services.contracts.errors import Throttled
+from gateway.errors import CLIENT_ERRORS, ApiError, describe, retry_after_of
+from gateway.http_server import GatewayWebServer
+from gateway.input_guard import InputLimits, refuse_unstorable_input
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
@@ -49,8 +50,9 @@ def error_response(exc: BaseException) -> Response:
     headers = {}
     if isinstance(exc, HTTPException) and exc.code == 405 and exc.valid_methods:
         headers["Allow"] = ", ".join(exc.valid_methods)
-    if isinstance(exc, Throttled):
-        headers["Retry-After"] = str(exc.retry_after)
+    retry_after = retry_after_of(exc)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return secured(json_response(body, status, headers))
 
 
@@ -63,29 +65,39 @@ def foreign_origin(request: Request) -> bool:
     origin = request.headers.get("Origin")
     if request.method not in UNSAFE_METHODS or origin is None:
         return False
-    return urlsplit(origin).netloc.lower() != (request.host or "").lower()
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:
+        return True
+    return netloc.lower() != (request.host or "").lower()
 
 
 class JsonWsgiApp(WsgiApp):
     """Answers unknown paths and wrong methods with JSON errors and the security headers, and
-    refuses unsafe requests from other sites' pages."""
+    refuses unsafe requests from other sites' pages and input no route should see."""
+
+    def __init__(self, server):
+        super().__init__(server)
+        self.input_limits = InputLimits.from_config(server.container.config)
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
+        self.input_limits.apply(request)
         adapter = self.url_map.bind_to_environ(environ)
         if foreign_origin(request):
             refusal = ApiError(403, "foreign_origin", "Requests from other sites are refused.")
             return error_response(refusal)(environ, start_response)
         try:
             provider, path_values = adapter.match()
+            refuse_unstorable_input(request)
             request.path_values = path_values
             response = provider.handle_request(request)
-        except HTTPException as exc:
+        except (HTTPException, ApiError) as exc:
             response = error_response(exc)
         return response(environ, start_response)
 
 
-class JsonWebServer(WebServer):
+class JsonWebServer(GatewayWebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 

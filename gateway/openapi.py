@@ -7,6 +7,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from gateway.http import ApiRoute
+from gateway.input_guard import is_id_name
 from gateway.schemas import ErrorSchema
 
 PATH_PARAMETER = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
@@ -57,6 +58,8 @@ def path_parameter(match: re.Match) -> dict:
     schema = {"type": "string"}
     if match["converter"] in CONVERTER_FORMATS:
         schema["format"] = CONVERTER_FORMATS[match["converter"]]
+    elif is_id_name(match["name"]):
+        schema["format"] = "uuid"
     return {"in": "path", "name": match["name"], "required": True, "schema": schema}
 
 

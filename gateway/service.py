@@ -2,7 +2,6 @@
 
 from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
-from nameko.rpc import RpcProxy
 
 from gateway.auth import Authentication
 from gateway.routes.accounts import AccountRoutes
@@ -13,6 +12,7 @@ from gateway.routes.media import MediaRoutes
 from gateway.routes.meta import MetaRoutes
 from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
+from gateway.service_calls import TimedRpcProxy
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
 
@@ -33,8 +33,8 @@ class GatewayService(
     config = Config()
     clock = Clock()
     dispatch = EventDispatcher()
-    accounts = RpcProxy(ACCOUNTS)
-    bookings = RpcProxy(BOOKINGS)
-    billing = RpcProxy(BILLING)
-    privacy = RpcProxy(PRIVACY)
-    media = RpcProxy(MEDIA)
+    accounts = TimedRpcProxy(ACCOUNTS)
+    bookings = TimedRpcProxy(BOOKINGS)
+    billing = TimedRpcProxy(BILLING)
+    privacy = TimedRpcProxy(PRIVACY)
+    media = TimedRpcProxy(MEDIA)

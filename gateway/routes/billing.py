@@ -7,6 +7,7 @@ from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
 from gateway.http import api
+from gateway.input_guard import body_within_limit
 from gateway.request_input import load_body, load_query
 from gateway.routes.account_schemas import PageQuery
 from gateway.routes.billing_reports import ReportRoutes
@@ -39,7 +40,7 @@ def roster_bytes(request: Request) -> bytes:
             raise ApiError(422, "invalid_input", NO_ROSTER_FILE, {ROSTER_FIELD: [NO_ROSTER_FILE]})
         return upload.read()
     if request.mimetype in ROSTER_TYPES:
-        return request.get_data()
+        return body_within_limit(request)
     raise ApiError(415, "unsupported_media_type", UNSUPPORTED_ROSTER)
 
 

@@ -27,7 +27,9 @@ MEMBER_NUMBER_MAX_LENGTH = 64
 MAX_BILLING_CONTACTS = 10
 
 MONTHLY_REPORT_PUBLISHED = "monthly_report_published"
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^2\d{3}-(0[1-9]|1[0-2])$"
+"""A month of the years 2000–2999: the calendar has no year 0, nor a month after 9999-12 to end
+the last period."""
 PERIOD_PROBLEM = "Give the month as YYYY-MM."
 REPORT_FORMATS = ("csv", "pdf")
 REISSUE_REASON_MAX_LENGTH = 1000

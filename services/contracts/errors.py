@@ -65,3 +65,10 @@ class Throttled(DomainError):
     @property
     def retry_after(self) -> int:
         return self.args[2]
+
+
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """What the service needs (its database) is out of reach for now; nothing was changed."""
+
+    code = "service_unavailable"

@@ -5,6 +5,11 @@ the entrypoint's result is sent (an RPC reply never announces a change that was 
 when it raises, the session rolls back. Work outside a worker (relays, timers' batches) opens
 its own transactions with `Database.transaction()`; a worker that must commit something apart
 from its own transaction uses `transaction_beside(session)`.
+
+A worker that finds the database out of reach raises the contract's `Unavailable`, which the
+gateway answers with 503. Neither logs nor errors ever carry the values of a statement: the
+engine hides its parameters, and a database error's message keeps only its kind, code and the
+constraint, table and column it names (PostgreSQL's own message and detail quote the values).
 """
 
 import functools
@@ -12,14 +17,60 @@ from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+
+from services.contracts.errors import Unavailable
+
+OUT_OF_REACH = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+QUOTES_NO_VALUES = ("08", "53", "57")
+"""SQLSTATE classes whose messages are about the connection or the server, never about data."""
+
+
+def value_free_message(error: BaseException) -> str | None:
+    """A message for a driver error that names no value, or None when its own names none."""
+    diag = getattr(error, "diag", None)
+    sqlstate = getattr(error, "sqlstate", None)
+    if diag is None or sqlstate is None or sqlstate[:2] in QUOTES_NO_VALUES:
+        return None
+    named = (
+        f"{label} {value}"
+        for label, value in (
+            ("constraint", diag.constraint_name),
+            ("table", diag.table_name),
+            ("column", diag.column_name),
+        )
+        if value
+    )
+    return " ".join([f"{type(error).__name__} (SQLSTATE {sqlstate})", *named])
+
+
+def without_values(context: ExceptionContext) -> None:
+    """Rewrites the driver's error and SQLAlchemy's, which copied its message when it was made."""
+    error = context.original_exception
+    message = value_free_message(error)
+    if message is None:
+        return
+    error.args = (message,)
+    if context.sqlalchemy_exception is not None:
+        kind = f"{type(error).__module__}.{type(error).__name__}"
+        context.sqlalchemy_exception.args = (f"({kind}) {message}",)
+
+
+def make_engine(url: str, **options) -> Engine:
+    """An engine whose statements' values never reach a log line or an error message."""
+    engine = create_engine(url, hide_parameters=True, **options)
+    event.listen(engine, "handle_error", without_values)
+    return engine
 
 
 class Database(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.engine = create_engine(
+        self.engine = make_engine(
             config["DATABASE_URL"],
             pool_size=int(config.get("DATABASE_POOL_SIZE", 10)),
             max_overflow=int(config.get("DATABASE_MAX_OVERFLOW", 5)),
@@ -54,6 +105,9 @@ class Database(DependencyProvider):
             try:
                 result = method(*args, **kwargs)
                 session.commit()
+            except OUT_OF_REACH as exc:
+                session.rollback()
+                raise Unavailable("The database is out of reach; try again soon.") from exc
             except BaseException:
                 session.rollback()
                 raise

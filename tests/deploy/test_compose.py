@@ -16,6 +16,7 @@ from services.infra.config import ROOT, config_path
 
 COMPOSE_FILE = ROOT / "deploy" / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
+PROXY_CONFIG = ROOT / "deploy" / "proxy" / "Caddyfile"
 COMPONENTS = {**SERVICE_CLASSES, "gateway": GATEWAY_CLASS}
 INFRASTRUCTURE = ("rabbitmq", "postgres", "minio", "mailpit")
 CONFIG_VARIABLE = re.compile(r"\$\{(\w+):([^}]*)\}")
@@ -107,11 +108,26 @@ def test_infrastructure_service_reports_its_health(services, name):
     assert services[name]["healthcheck"]["test"][0] == "CMD"
 
 
-def test_gateway_is_published_on_8000_and_healthy_only_when_healthz_answers(services):
+def test_gateway_is_published_on_8000_to_this_host_only_and_healthy_when_healthz_answers(
+    services,
+):
     gateway = services["gateway"]
     assert gateway["environment"]["GATEWAY_ADDRESS"] == "0.0.0.0:8000"
     assert [port.rsplit(":", 1)[1] for port in gateway["ports"]] == ["8000"]
+    assert all(port.startswith("127.0.0.1:") for port in gateway["ports"])
     assert "/healthz" in " ".join(gateway["healthcheck"]["test"])
+
+
+def test_outside_traffic_reaches_the_gateway_through_a_tls_proxy_with_limits(services):
+    proxy = services["proxy"]
+    caddyfile = PROXY_CONFIG.read_text()
+    assert proxy["image"].startswith("caddy:")
+    assert "./proxy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert sorted(port.rsplit(":", 1)[1] for port in proxy["ports"]) == ["443", "80"]
+    assert "reverse_proxy gateway:8000" in caddyfile
+    assert services["gateway"]["environment"]["TRUST_PROXY_HEADERS"] == "true"
+    for setting in ("tls internal", "max_size", "read_header", "read_body", "idle"):
+        assert setting in caddyfile
 
 
 @pytest.mark.parametrize("service", SERVICE_CLASSES)
