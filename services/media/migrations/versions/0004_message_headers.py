@@ -4,8 +4,8 @@ from alembic import op
 
 from services.infra.migrations import add_message_headers
 
-revision = "media_0003"
-down_revision = "media_0002"
+revision = "media_0004"
+down_revision = "media_0003"
 
 
 def upgrade() -> None:
