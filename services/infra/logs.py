@@ -11,8 +11,9 @@ written here once:
 serving one in a green thread names it with `serve_request` (see `services.infra.tracing`).
 Log messages name ids and outcomes, never a person's data.
 
-This module makes no logger of its own: `logging.config.dictConfig` imports it while configuring,
-and disables every logger that exists by then.
+This module makes no logger of its own. Every config.yaml keeps `disable_existing_loggers: false`:
+`dictConfig` otherwise silences every logger made before it runs, nameko's own among them, and a
+worker's unexpected error would go unlogged.
 """
 
 import logging
