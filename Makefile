@@ -21,8 +21,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 # Tools the tests use from Debian: docker-compose checks deploy/docker-compose.yml offline (no
-# Docker engine needed); exiftool reads cleaned media as a second, independent reader.
-TEST_TOOLS := docker-compose:docker-compose exiftool:libimage-exiftool-perl
+# Docker engine needed); exiftool reads cleaned media as a second, independent reader; promtool
+# checks the Prometheus configuration and the dashboard's queries.
+TEST_TOOLS := docker-compose:docker-compose exiftool:libimage-exiftool-perl promtool:prometheus
 
 test-tools:
 	@missing=""; for tool in $(TEST_TOOLS); do \

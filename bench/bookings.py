@@ -14,19 +14,24 @@ Measured with CLIENTS concurrent clients for LOAD_SECONDS each:
   booking registers the account, which hashes the password with argon2id;
 - `POST /api/bookings` by logged-in coachees: a bearer token and service data only;
 then `GET /api/slots` for any coach over 8 weeks, one request at a time, before and after the
-bookings. Prints figures only, on an isolated stack (`bench.stack`) removed at the end.
+bookings, and more rounds of logged-in bookings. All of it on three isolated stacks
+(`bench.stack`) one after another: metrics and tracing off, on (observed as operators observe it,
+`bench.observing`), and off again; it prints what observing costs. Prints figures only; each
+stack is removed when measured.
 """
 
 import os
 import queue
+import statistics
 import sys
 import uuid
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bench.observing import Observation, observed_stack
 from bench.stack import (
     Client,
     LoadRow,
@@ -258,58 +263,132 @@ def created(*rows: LoadRow) -> list[Reply]:
     return [reply for row in rows for reply in row.replies if reply.status == 201]
 
 
-def measure(stack: Stack) -> tuple[list[LoadRow], int]:
-    """The rows, and how many slots were prepared for booking."""
+@dataclass(frozen=True)
+class Measured:
+    """A stack's rows, and what more logged-in rounds on it need."""
+
+    rows: list[LoadRow]
+    prepared: int
+    setup: Setup
+    coachees: list[Client]
+    slots: queue.Queue
+
+
+def measure(stack: Stack, opened: ExitStack) -> Measured:
+    """The rows; the coachees' connections stay open in `opened` for more rounds."""
     setup = set_up(stack)
-    with ExitStack() as opened:
-        clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
-        slots = bookable_slots(clients[0], setup)
-        prepared = slots.qsize()
-        print(f"measuring: slot search, floor, bookings ({prepared} slots prepared), slot search")
-        before = slot_search(stack, clients[0], setup, "no bookings")
-        floor = load_row(
-            stack,
-            f"GET /api/services (floor), {CLIENTS} clients",
-            [requesting(client, "/api/services") for client in clients],
-            LOAD_SECONDS,
-        )
-        first_time = load_row(
-            stack,
-            f"POST /api/bookings, first-time, {CLIENTS} clients",
-            [booking(client, slots, partial(first_time_form, setup)) for client in clients],
-            LOAD_SECONDS,
-            201,
-        )
-        usernames = [reply.body["username"] for reply in created(first_time)][:CLIENTS]
-        if not usernames:
-            raise SystemExit(f"no first-time booking succeeded: {first_time.statuses()}")
-        coachees = [
-            opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
-            for name in usernames
-        ]
-        logged_in = load_row(
-            stack,
-            f"POST /api/bookings, logged in, {len(coachees)} clients",
-            [booking(client, slots, partial(service_data, setup)) for client in coachees],
-            LOAD_SECONDS,
-            201,
-        )
-        booked = len(created(first_time, logged_in))
-        after = slot_search(stack, clients[0], setup, f"{booked} booked")
-    return [before, floor, first_time, logged_in, after], prepared
+    clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
+    slots = bookable_slots(clients[0], setup)
+    prepared = slots.qsize()
+    print(f"measuring: slot search, floor, bookings ({prepared} slots prepared), slot search")
+    before = slot_search(stack, clients[0], setup, "no bookings")
+    floor = load_row(
+        stack,
+        f"GET /api/services (floor), {CLIENTS} clients",
+        [requesting(client, "/api/services") for client in clients],
+        LOAD_SECONDS,
+    )
+    first_time = load_row(
+        stack,
+        f"POST /api/bookings, first-time, {CLIENTS} clients",
+        [booking(client, slots, partial(first_time_form, setup)) for client in clients],
+        LOAD_SECONDS,
+        201,
+    )
+    usernames = [reply.body["username"] for reply in created(first_time)][:CLIENTS]
+    if not usernames:
+        raise SystemExit(f"no first-time booking succeeded: {first_time.statuses()}")
+    coachees = [
+        opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
+        for name in usernames
+    ]
+    measured = Measured([], prepared, setup, coachees, slots)
+    logged_in = logged_in_round(stack, measured)
+    booked = len(created(first_time, logged_in))
+    after = slot_search(stack, clients[0], setup, f"{booked} booked")
+    return replace(measured, rows=[before, floor, first_time, logged_in, after])
+
+
+def logged_in_round(stack: Stack, measured: Measured) -> LoadRow:
+    return load_row(
+        stack,
+        f"POST /api/bookings, logged in, {len(measured.coachees)} clients",
+        [
+            booking(client, measured.slots, partial(service_data, measured.setup))
+            for client in measured.coachees
+        ],
+        LOAD_SECONDS,
+        201,
+    )
+
+
+def service_cpu_ms_per_booking(row: LoadRow) -> float:
+    """The CPU time the services and the gateway spent per booking made: unlike the rate, it
+    hardly moves with what else the machine runs."""
+    cores = sum(used for name, used in row.cpu.items() if name != "machine")
+    return cores * 1000 / row.per_second
+
+
+def observing_cost(rounds: dict[str, list[LoadRow]]) -> str:
+    """Logged-in bookings per second, and CPU per booking, with observing off and on, each the
+    mean of its rounds."""
+    rates = {name: statistics.mean(row.per_second for row in rounds[name]) for name in rounds}
+    cpu = {
+        name: statistics.mean(service_cpu_ms_per_booking(row) for row in rounds[name])
+        for name in rounds
+    }
+    return (
+        f"logged-in bookings, mean of {len(rounds['off'])} rounds off and {len(rounds['on'])} "
+        f"on: {rates['off']:.1f} / {rates['on']:.1f} per second (observing costs "
+        f"{1 - rates['on'] / rates['off']:.1%}); services' CPU {cpu['off']:.1f} / "
+        f"{cpu['on']:.1f} ms per booking (observing costs {cpu['on'] / cpu['off'] - 1:.1%})"
+    )
+
+
+ORDER = ("off", "on", "off")
+EXTRA_ROUNDS = 2
+
+
+@contextmanager
+def stack_observed(observing: bool) -> Iterator[tuple[Stack, Observation | None]]:
+    if observing:
+        with observed_stack() as (stack, observation):
+            yield stack, observation
+    else:
+        with isolated_stack() as stack:
+            yield stack, None
 
 
 def run() -> None:
+    """Stacks one after another in ORDER, observed (metrics scraped, every request traced) or
+    not; so that a change in the machine's load weighs on both alike the unobserved one runs
+    before and after. One at a time, since two would hold PostgreSQL's default 100 connections
+    between them."""
     load_before = os.getloadavg()[0]
-    with isolated_stack() as stack:
-        rows, prepared = measure(stack)
+    tables: list[tuple[str, list[LoadRow]]] = []
+    rounds: dict[str, list[LoadRow]] = {"off": [], "on": []}
+    summaries = []
+    for name in ORDER:
+        with ExitStack() as opened:
+            stack, observation = opened.enter_context(stack_observed(name == "on"))
+            measured = measure(stack, opened)
+            print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
+            extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
+            if observation is not None:
+                summaries.append(observation.summary())
+        tables.append((f"metrics and tracing {name}", [*measured.rows, *extra]))
+        rounds[name] += [measured.rows[3], *extra]
     print()
     print(machine_description("Valmennuskalenteri bookings", load_before))
     print(
         f"{COACHES} coaches working weekdays 08-16, any of them for the slot search; "
-        f"{prepared} non-colliding slots prepared for booking"
+        f"{measured.prepared} non-colliding slots prepared for booking on each stack"
     )
-    print_load_rows(rows)
+    for title, rows in tables:
+        print(f"\n{title}:")
+        print_load_rows(rows)
+    print(f"\nobserved stack: {'; '.join(summaries)}")
+    print(observing_cost(rounds))
 
 
 if __name__ == "__main__":

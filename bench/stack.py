@@ -12,6 +12,7 @@ about time, since the figures depend on the machine; `machine_description` says 
 """
 
 import http.client
+import itertools
 import json
 import math
 import os
@@ -48,6 +49,7 @@ from services.infra.migrations import drop_database, upgrade
 from services.infra.storage import ensure_bucket
 
 RUN_ID = f"bench_{uuid.uuid4().hex[:8]}"
+STACK_NUMBERS = itertools.count(1)
 HOST = "127.0.0.1"
 AMQP_SERVER = f"amqp://guest:guest@{HOST}:5672"
 DATABASE_SERVER = f"postgresql+psycopg://postgres@{HOST}:5432"
@@ -83,23 +85,23 @@ def rabbitmqctl(*args: str) -> None:
 
 
 @contextmanager
-def rabbitmq_vhost() -> Iterator[str]:
-    """Yields the AMQP URI of a vhost of this run's own."""
-    rabbitmqctl("add_vhost", RUN_ID)
+def rabbitmq_vhost(stack_id: str) -> Iterator[str]:
+    """Yields the AMQP URI of a vhost of this stack's own."""
+    rabbitmqctl("add_vhost", stack_id)
     try:
-        rabbitmqctl("set_permissions", "-p", RUN_ID, "guest", ".*", ".*", ".*")
-        yield f"{AMQP_SERVER}/{quote(RUN_ID, safe='')}"
+        rabbitmqctl("set_permissions", "-p", stack_id, "guest", ".*", ".*", ".*")
+        yield f"{AMQP_SERVER}/{quote(stack_id, safe='')}"
     finally:
-        rabbitmqctl("delete_vhost", RUN_ID)
+        rabbitmqctl("delete_vhost", stack_id)
 
 
 @contextmanager
-def service_databases() -> Iterator[dict[str, str]]:
+def service_databases(stack_id: str) -> Iterator[dict[str, str]]:
     """Each service's own migrated database: `/healthz` reaches every one of them."""
     urls = {}
     try:
         for service in ALL_SERVICES:
-            urls[service] = f"{DATABASE_SERVER}/{RUN_ID}_{service}"
+            urls[service] = f"{DATABASE_SERVER}/{stack_id}_{service}"
             upgrade(service, urls[service])
         yield urls
     finally:
@@ -108,7 +110,7 @@ def service_databases() -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def s3_endpoint() -> Iterator[dict[str, str]]:
+def s3_endpoint(stack_id: str) -> Iterator[dict[str, str]]:
     """A quiet moto_server on a free port; yields the S3 settings, named as in config.yaml."""
     port = free_port()
     server = quiet_process([str(BIN / "moto_server"), "-H", HOST, "-p", str(port)])
@@ -119,7 +121,7 @@ def s3_endpoint() -> Iterator[dict[str, str]]:
             "S3_REGION": "eu-north-1",
             "S3_ACCESS_KEY": "bench",
             "S3_SECRET_KEY": "bench-secret",
-            "S3_BUCKET": RUN_ID.replace("_", "-"),
+            "S3_BUCKET": stack_id.replace("_", "-"),
         }
         ensure_bucket(settings)
         yield settings
@@ -183,16 +185,18 @@ def running_stack(env: dict[str, str], healthz_url: str) -> Iterator[dict[str, s
 
 @contextmanager
 def isolated_stack(**settings: str) -> Iterator[Stack]:
-    """The whole system, on this run's own servers; `settings` are extra config variables."""
+    """The whole system, on this run's own servers; `settings` are extra config variables.
+    Several may run at once, each on servers of its own."""
+    stack_id = f"{RUN_ID}_{next(STACK_NUMBERS)}"
     ensure_server("PostgreSQL", HOST, 5432)
     ensure_server("RabbitMQ", HOST, 5672)
     gateway_address = f"{HOST}:{free_port()}"
     url = f"http://{gateway_address}"
     with ExitStack() as resources:
-        amqp_uri = resources.enter_context(rabbitmq_vhost())
+        amqp_uri = resources.enter_context(rabbitmq_vhost(stack_id))
         print("migrating a database per service")
-        database_urls = resources.enter_context(service_databases())
-        s3 = resources.enter_context(s3_endpoint())
+        database_urls = resources.enter_context(service_databases(stack_id))
+        s3 = resources.enter_context(s3_endpoint(stack_id))
         smtp = resources.enter_context(smtp_sink())
         servers = dict(AMQP_URI=amqp_uri, GATEWAY_ADDRESS=gateway_address, **s3, **smtp)
         env = stack_environment(database_urls, {**servers, **settings})

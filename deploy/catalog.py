@@ -13,7 +13,22 @@ SERVICE_CLASSES = {
 }
 GATEWAY_CLASS = "gateway.service:GatewayService"
 
+# Where each component serves its metrics under `make run` and docker compose. Elsewhere (tests,
+# benchmarks) config.yaml's default, 0, serves none, so systems started side by side never collide.
+METRICS_PORTS = {
+    "gateway": 9100,
+    "accounts": 9101,
+    "bookings": 9102,
+    "billing": 9103,
+    "privacy": 9104,
+    "media": 9105,
+}
+
 assert tuple(SERVICE_CLASSES) == ALL_SERVICES
+
+
+def metrics_port_variable(component: str) -> str:
+    return f"{component.upper()}_METRICS_PORT"
 
 
 def load_class(path: str):

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 
 from services.contracts.names import ALL_SERVICES
@@ -115,6 +116,13 @@ def period_argument(text: str) -> str:
     return text
 
 
+def cmd_status(args) -> int:
+    from deploy.status import status_report
+
+    print(status_report(args.window, args.host))
+    return 0
+
+
 def cmd_run_local(args) -> int:
     from deploy.local import run
 
@@ -162,6 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     publish.add_argument("--period", required=True, type=period_argument, metavar="YYYY-MM")
     publish.set_defaults(run=cmd_report_publish)
+
+    status = commands.add_parser(
+        "status", help="per service: instances, queue depth, p95, parked events, outbox backlog"
+    )
+    status.add_argument(
+        "--window", type=float, default=5.0, metavar="SECONDS", help="measure over (default 5)"
+    )
+    status.add_argument(
+        "--host",
+        default=os.environ.get("STATUS_METRICS_HOST", "127.0.0.1"),
+        help="host serving each component's metrics; {component} stands for its name "
+        "(default: STATUS_METRICS_HOST or 127.0.0.1)",
+    )
+    status.set_defaults(run=cmd_status)
 
     run_local = commands.add_parser(
         "run-local", help="run the whole system on this machine (what `make run` calls)"

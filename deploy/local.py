@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import eventlet
 
 from deploy import QUIET_WARNINGS
-from deploy.catalog import GATEWAY_CLASS, SERVICE_CLASSES
+from deploy.catalog import GATEWAY_CLASS, METRICS_PORTS, SERVICE_CLASSES, metrics_port_variable
 from deploy.demo import DEMO_ADMIN, seed_demo_data
 from services.infra.config import ROOT, config_path, load_config
 
@@ -83,10 +83,12 @@ def start_process(name: str, args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
 
 
+def nameko_command(component: str, class_path: str) -> list[str]:
+    return [str(BIN / "nameko"), "run", "--config", str(config_path(component)), class_path]
+
+
 def nameko_run(component: str, class_path: str, env: dict) -> subprocess.Popen:
-    module, cls = class_path.split(":")
-    args = [str(BIN / "nameko"), "run", "--config", str(config_path(component)), f"{module}:{cls}"]
-    return start_process(component, args, env)
+    return start_process(component, nameko_command(component, class_path), env)
 
 
 def healthz_ok(url: str) -> bool:
@@ -134,6 +136,8 @@ def run() -> int:
     gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
     env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
     env.setdefault("BOOKING_LINK_BASE_URL", gateway_url)
+    for component, port in METRICS_PORTS.items():
+        env.setdefault(metrics_port_variable(component), str(port))
     accounts = load_config("accounts")
     media = load_config("media")
     bookings = load_config("bookings")

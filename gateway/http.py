@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 from gateway.errors import CLIENT_ERRORS, ApiError, describe, retry_after_of
 from gateway.http_server import GatewayWebServer
 from gateway.input_guard import InputLimits, refuse_unstorable_input
+from gateway.observed import observed_app, request_context
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
@@ -99,7 +100,10 @@ class JsonWsgiApp(WsgiApp):
 
 class JsonWebServer(GatewayWebServer):
     def get_wsgi_app(self):
-        return JsonWsgiApp(self)
+        return observed_app(self, JsonWsgiApp(self))
+
+    def context_data_from_headers(self, request):
+        return request_context(request.environ)
 
 
 class ApiRoute(HttpRequestHandler):

@@ -4,6 +4,7 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 
 from gateway.auth import Authentication
+from gateway.observed import RouteNames
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.bookings import BookingRoutes
@@ -15,6 +16,8 @@ from gateway.routes.privacy import PrivacyRoutes
 from gateway.service_calls import TimedRpcProxy
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
+from services.infra.metrics import Metrics
+from services.infra.tracing import RequestTracing
 
 
 class GatewayService(
@@ -38,3 +41,6 @@ class GatewayService(
     billing = TimedRpcProxy(BILLING)
     privacy = TimedRpcProxy(PRIVACY)
     media = TimedRpcProxy(MEDIA)
+    metrics = Metrics()
+    tracing = RequestTracing()
+    route_names = RouteNames()

@@ -200,7 +200,7 @@ def s3_config():
     def answers():
         try:
             return requests.get(config["S3_ENDPOINT_URL"], timeout=1).status_code < 500
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             return False
 
     wait_for(answers, seconds=30, interval=0.2)

@@ -5,6 +5,8 @@ prepare_upload, ingest_upload, list_attachments, get_download, delete_attachment
 export_personal_data, erase_personal_data.
 """
 
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 from nameko.exceptions import deserialize_to_instance
 
@@ -53,6 +55,47 @@ class MetadataRemains(InvalidInput):
     code = "metadata_remains"
 
 
+class Removed(StrEnum):
+    """What cleaning removed from a file, in plain words: the answer's `removed_metadata` lists
+    these values, stable so that a page can translate each into the person's language."""
+
+    LOCATION = "location"
+    CAMERA_DETAILS = "camera details"
+    SERIAL_NUMBERS = "serial numbers"
+    MAKER_NOTES = "camera maker notes"
+    THUMBNAIL = "thumbnail"
+    XMP = "xmp metadata"
+    CAPTIONS = "captions and credits"
+    IMAGE_COMMENT = "image comment"
+    TEXT_NOTES = "text notes"
+    DESCRIPTION = "description"
+    DATES = "dates"
+    HIDDEN_DATA = "hidden data"
+    EXTRA_PICTURES = "extra pictures"
+    DEPTH_MAP = "depth map"
+    DOCUMENT_PROPERTIES = "document properties"
+    AUTHOR = "author"
+    COMPANY = "company"
+    SOFTWARE = "software"
+    TEMPLATE = "template"
+    EDITING_TIME = "editing time"
+    CUSTOM_PROPERTIES = "custom properties"
+    CUSTOM_DATA = "custom data"
+    FILE_PATHS = "file paths"
+    PRINTER_NAME = "printer name"
+    PRINTER_SETTINGS = "printer settings"
+    COMMENT_AUTHORS = "comment authors"
+    COMMENT_DATES = "comment dates"
+    CHANGE_AUTHORS = "tracked change authors"
+    CHANGE_DATES = "tracked change dates"
+    REVISION_IDS = "revision history ids"
+    DOCUMENT_IDS = "document ids"
+    DIGITAL_SIGNATURE = "digital signature"
+    APPLICATION_DATA = "application data"
+    ATTACHED_FILES = "attached files"
+    OTHER_METADATA = "other metadata"
+
+
 class IngestRequest(Schema):
     booking_id = fields.UUID(required=True)
     quarantine_key = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -76,7 +119,8 @@ class Attachment(Schema):
     size = fields.Integer()
     sha256 = fields.String()
     removed_metadata = fields.List(
-        fields.String(), metadata={"description": "Kinds of metadata removed, e.g. gps, exif."}
+        fields.String(validate=validate.OneOf([str(kind) for kind in Removed])),
+        metadata={"description": "What was removed, in plain words: location, author …"},
     )
     created_at = timestamp()
 

@@ -24,7 +24,9 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.infra.database import find_database
+from services.infra.metrics import EVENT_RETRIES, EVENTS_PARKED
 from services.infra.tables import parked_events, processed_events
+from services.infra.tracing import HEADER_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ class ReliableEventHandler(EventHandler):
                 headers={**(message.headers or {}), ATTEMPT_HEADER: attempt + 1},
                 declare=[delayed],
             )
+            EVENT_RETRIES.labels(self.queue.name).inc()
             return
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         with self.database.transaction() as session:
@@ -97,11 +100,18 @@ class ReliableEventHandler(EventHandler):
                     payload=message.payload,
                     error=error[:2000],
                     attempts=attempt + 1,
+                    headers=carried_on(message.headers),
                 )
             )
+        EVENTS_PARKED.labels(self.queue.name).inc()
         log.error(
             "parked an event of %s after %d attempts: %s", self.queue.name, attempt + 1, error
         )
+
+
+def carried_on(headers: dict | None) -> dict:
+    """The headers a parked event is replayed with: the request it serves, not its attempts."""
+    return {key: value for key, value in (headers or {}).items() if key.startswith(HEADER_PREFIX)}
 
 
 def claim_event(session, consumer: str, event_id: str) -> bool:
@@ -170,6 +180,7 @@ def list_parked(session, limit: int = 100) -> list[dict]:
             "payload": row["payload"],
             "error": row["error"],
             "attempts": row["attempts"],
+            "headers": row["headers"] or {},
             "parked_at": row["parked_at"].isoformat(),
         }
         for row in rows
@@ -189,7 +200,12 @@ def replay_parked(session, publisher: Publisher, parked_id: int) -> bool:
     )
     if row is None:
         return False
-    publisher.publish(row["payload"], exchange=DEFAULT_EXCHANGE, routing_key=row["queue"])
+    publisher.publish(
+        row["payload"],
+        exchange=DEFAULT_EXCHANGE,
+        routing_key=row["queue"],
+        headers=row["headers"] or {},
+    )
     session.execute(
         update(parked_events).where(parked_events.c.id == parked_id).values(replayed_at=func.now())
     )

@@ -16,6 +16,16 @@ def create_infra_tables(connection) -> None:
     infra_metadata.create_all(bind=connection)
 
 
+def add_message_headers(connection) -> None:
+    """Called by each service's migration that gives outbox and parked rows their `headers`.
+
+    `IF NOT EXISTS`, because a database made after the column joined `tables.py` already has it
+    from `create_infra_tables`.
+    """
+    for table in ("outbox", "parked_events"):
+        connection.execute(text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS headers JSONB"))
+
+
 def run_migrations() -> None:
     """The body of every service's `migrations/env.py` (online mode only)."""
     url = context.config.get_main_option("sqlalchemy.url")

@@ -5,7 +5,9 @@ and its event commit or vanish together. A relay loop per container publishes pe
 publisher confirms and marks them sent; it wakes when a worker that dispatched commits, and
 polls otherwise, so rows left behind by a crash between commit and publish go out on the next
 pass (or from another instance: rows are claimed with SKIP LOCKED). Delivery is at least once:
-every payload carries an `event_id` that consumers use to skip repeats.
+every payload carries an `event_id` that consumers use to skip repeats. The row keeps the
+headers that carry the writing worker's request on (`tracing.carried_headers`), and the event is
+published with them, so its handlers serve the same request.
 """
 
 import logging
@@ -21,28 +23,40 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.infra.database import find_database
+from services.infra.metrics import OUTBOX_PUBLISHED
 from services.infra.tables import outbox
+from services.infra.tracing import carried_headers
 
 log = logging.getLogger(__name__)
 
 
-def write_event(session: Session, event_type: str, payload: dict) -> uuid.UUID:
+def write_event(
+    session: Session, event_type: str, payload: dict, headers: dict | None = None
+) -> uuid.UUID:
     event_id = uuid.uuid4()
     body = dict(payload, event_id=str(event_id))
-    session.execute(insert(outbox).values(event_id=event_id, event_type=event_type, payload=body))
+    session.execute(
+        insert(outbox).values(
+            event_id=event_id, event_type=event_type, payload=body, headers=headers or None
+        )
+    )
     return event_id
 
 
 class OutboxWriter:
     """What a worker sees: `dispatch` adds an event to the worker's transaction."""
 
-    def __init__(self, session: Session, on_dispatch, own_transaction=None):
+    def __init__(
+        self, session: Session, on_dispatch, own_transaction=None, context_data: dict | None = None
+    ):
         self._session = session
         self._on_dispatch = on_dispatch
         self._own_transaction = own_transaction
+        self._context_data = {} if context_data is None else context_data
 
     def dispatch(self, event_type: str, payload: dict) -> uuid.UUID:
-        event_id = write_event(self._session, event_type, payload)
+        headers = carried_headers(self._context_data)
+        event_id = write_event(self._session, event_type, payload, headers)
         self._on_dispatch()
         return event_id
 
@@ -52,7 +66,9 @@ class OutboxWriter:
         For facts that stay true when the worker fails, such as an access being refused.
         """
         with self._own_transaction() as session:
-            event_id = write_event(session, event_type, payload)
+            event_id = write_event(
+                session, event_type, payload, carried_headers(self._context_data)
+            )
         self._on_dispatch()
         return event_id
 
@@ -76,7 +92,10 @@ class Outbox(DependencyProvider):
             self.dispatching_workers[worker_ctx] = True
 
         return OutboxWriter(
-            self.database.session_for(worker_ctx), remember, self.database.transaction
+            self.database.session_for(worker_ctx),
+            remember,
+            self.database.transaction,
+            worker_ctx.data,
         )
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
@@ -95,7 +114,7 @@ class Outbox(DependencyProvider):
     def _relay_batch(self) -> int:
         with self.database.transaction() as session:
             rows = session.execute(
-                select(outbox.c.id, outbox.c.event_type, outbox.c.payload)
+                select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
                 .where(outbox.c.published_at.is_(None))
                 .order_by(outbox.c.id)
                 .limit(self.batch_size)
@@ -106,6 +125,7 @@ class Outbox(DependencyProvider):
                     row.payload,
                     exchange=self.exchange,
                     routing_key=row.event_type,
+                    headers=row.headers or {},
                     declare=[self.exchange],
                 )
             if rows:
@@ -114,6 +134,7 @@ class Outbox(DependencyProvider):
                     .where(outbox.c.id.in_([row.id for row in rows]))
                     .values(published_at=func.now())
                 )
+            OUTBOX_PUBLISHED.inc(len(rows))
             return len(rows)
 
     def _relay_forever(self):

@@ -1,5 +1,5 @@
-"""What every service has: its database, outbox, clock, parked events, the operator RPCs and the
-privacy contract's two entrypoints.
+"""What every service has: its database, outbox, clock, parked events, metrics, request tracing,
+the operator RPCs and the privacy contract's two entrypoints.
 
 The privacy contract (see the architecture notes): `export_personal_data(subject_id, page=1)`
 and `erase_personal_data(subject_id, request_id, dry_run=False, page=1)` are written here once;
@@ -14,7 +14,9 @@ from services.infra.clock import Clock
 from services.infra.database import Database
 from services.infra.erasure import ErasureResult, run_erasure
 from services.infra.events import ParkedEvents
+from services.infra.metrics import Metrics
 from services.infra.outbox import Outbox
+from services.infra.tracing import RequestTracing
 
 
 class ServiceBase:
@@ -22,6 +24,8 @@ class ServiceBase:
     outbox = Outbox()
     clock = Clock()
     parked = ParkedEvents()
+    metrics = Metrics()
+    tracing = RequestTracing()
 
     @rpc
     def health(self) -> dict:

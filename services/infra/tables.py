@@ -1,6 +1,8 @@
 """Tables every service has next to its own: outbox, processed and parked events, erasures.
 
-Each service's first migration creates them (see `migrations.create_infra_tables`).
+Each service's first migration creates them (see `migrations.create_infra_tables`). The `headers`
+of outbox and parked rows keep the request's context (request id, trace) that the event goes on
+carrying when it is published or replayed.
 """
 
 from sqlalchemy import (
@@ -25,6 +27,7 @@ outbox = Table(
     Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
     Column("event_type", Text, nullable=False),
     Column("payload", JSONB, nullable=False),
+    Column("headers", JSONB),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("published_at", DateTime(timezone=True), index=True),
 )
@@ -47,6 +50,7 @@ parked_events = Table(
     Column("payload", JSONB, nullable=False),
     Column("error", Text, nullable=False),
     Column("attempts", Integer, nullable=False),
+    Column("headers", JSONB),
     Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("replayed_at", DateTime(timezone=True)),
 )

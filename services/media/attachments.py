@@ -121,7 +121,7 @@ def store_attachment(
             "content_type": cleaned.file_type.content_type,
             "size_bytes": len(cleaned.data),
             "sha256": hashlib.sha256(cleaned.data).hexdigest(),
-            "removed_metadata": sorted(cleaned.removed),
+            "removed_metadata": sorted(str(kind) for kind in cleaned.removed),
             "created_at": work.now,
         },
     )

@@ -1,7 +1,8 @@
-"""What cleaning one file gives: the clean bytes, their type and the kinds of metadata removed."""
+"""What cleaning one file gives: the clean bytes, their type and what was removed."""
 
 from dataclasses import dataclass
 
+from services.contracts.media import Removed
 from services.media.file_types import FileType
 
 
@@ -9,4 +10,4 @@ from services.media.file_types import FileType
 class Cleaned:
     data: bytes
     file_type: FileType
-    removed: frozenset[str]
+    removed: frozenset[Removed]

@@ -9,18 +9,30 @@ from functools import partial
 
 from services.contracts.errors import DomainError
 from services.contracts.media import MalformedFile, UnsupportedType
-from services.media import heif, jpeg, ooxml, opendocument, pdf, png, sniffing, verification, webp
+from services.media import (
+    gif,
+    heif,
+    jpeg,
+    ooxml,
+    opendocument,
+    pdf,
+    png,
+    sniffing,
+    tiff,
+    verification,
+    webp,
+)
 from services.media.cleaned import Cleaned
 from services.media.file_types import (
-    DOCX,
+    GIF,
     HEIF,
     JPEG,
-    ODT,
+    OFFICE_OPEN_XML,
+    OPEN_DOCUMENTS,
     PDF,
     PNG,
-    PPTX,
+    TIFF,
     WEBP,
-    XLSX,
     FileType,
     accepted_types,
 )
@@ -34,11 +46,11 @@ STRIPPERS = {
     PNG.key: png.strip,
     WEBP.key: webp.strip,
     HEIF.key: heif.strip,
+    GIF.key: gif.strip,
+    TIFF.key: tiff.strip,
     PDF.key: pdf.strip,
-    DOCX.key: partial(ooxml.strip, DOCX),
-    XLSX.key: partial(ooxml.strip, XLSX),
-    PPTX.key: partial(ooxml.strip, PPTX),
-    ODT.key: opendocument.strip,
+    **{kind.key: partial(ooxml.strip, kind) for kind in OFFICE_OPEN_XML},
+    **{kind.key: partial(opendocument.strip, kind) for kind in OPEN_DOCUMENTS},
 }
 
 

@@ -7,13 +7,14 @@ Only the first image directory (IFD0), its Exif sub-directory and the link to a 
 import struct
 from dataclasses import dataclass
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 
 EXIF_HEADER = b"Exif\x00\x00"
 ORIENTATION = 0x0112
 EXIF_IFD = 0x8769
 GPS_IFD = 0x8825
 MAKER_NOTE = 0x927C
+POINTERS = frozenset({EXIF_IFD, GPS_IFD})
 SERIAL_NUMBERS = frozenset({0xA431, 0xA435, 0xC62F})
 SHORT = 3
 ENTRY_SIZE = 12
@@ -27,17 +28,19 @@ class ExifSummary:
     exif_tags: frozenset[int]
     has_thumbnail: bool
 
-    def kinds(self) -> set[str]:
-        """The kinds of metadata the block carries, for the record of what was removed."""
-        kinds = {"exif"}
+    def kinds(self) -> set[Removed]:
+        """What the block carries besides the orientation, for the record of what was removed."""
+        kinds = set()
+        if self.tags - POINTERS - {ORIENTATION} or self.exif_tags:
+            kinds.add(Removed.CAMERA_DETAILS)
         if GPS_IFD in self.tags:
-            kinds.add("gps")
+            kinds.add(Removed.LOCATION)
         if self.has_thumbnail:
-            kinds.add("thumbnail")
+            kinds.add(Removed.THUMBNAIL)
         if MAKER_NOTE in self.exif_tags:
-            kinds.add("maker_notes")
+            kinds.add(Removed.MAKER_NOTES)
         if SERIAL_NUMBERS & (self.tags | self.exif_tags):
-            kinds.add("serial_numbers")
+            kinds.add(Removed.SERIAL_NUMBERS)
         return kinds
 
     @property
@@ -51,6 +54,15 @@ class ExifSummary:
 
 def without_header(block: bytes) -> bytes:
     return block[len(EXIF_HEADER) :] if block.startswith(EXIF_HEADER) else block
+
+
+def exif_kinds(block: bytes) -> set[Removed]:
+    """What an EXIF block (with or without its `Exif` header) held; one that cannot be read
+    still counts as camera details."""
+    try:
+        return read_exif(without_header(block)).kinds()
+    except MalformedFile:
+        return {Removed.CAMERA_DETAILS}
 
 
 def read_exif(tiff: bytes) -> ExifSummary:

@@ -17,6 +17,8 @@ JPEG = FileType("jpeg", "image/jpeg", (".jpg", ".jpeg"))
 PNG = FileType("png", "image/png", (".png",))
 WEBP = FileType("webp", "image/webp", (".webp",))
 HEIF = FileType("heif", "image/heic", (".heic", ".heif"))
+GIF = FileType("gif", "image/gif", (".gif",))
+TIFF = FileType("tiff", "image/tiff", (".tif", ".tiff"))
 PDF = FileType("pdf", "application/pdf", (".pdf",))
 DOCX = FileType(
     "docx",
@@ -32,8 +34,14 @@ PPTX = FileType(
     (".pptx",),
 )
 ODT = FileType("odt", "application/vnd.oasis.opendocument.text", (".odt",))
+ODS = FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",))
+ODP = FileType("odp", "application/vnd.oasis.opendocument.presentation", (".odp",))
+BMP = FileType("bmp", "image/bmp", (".bmp",))
+"""Cleaned inside documents only; not accepted as an upload of its own."""
 
-ACCEPTED = (JPEG, PNG, WEBP, HEIF, PDF, DOCX, XLSX, PPTX, ODT)
+ACCEPTED = (JPEG, PNG, WEBP, HEIF, GIF, TIFF, PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP)
+OPEN_DOCUMENTS = (ODT, ODS, ODP)
+OFFICE_OPEN_XML = (DOCX, XLSX, PPTX)
 
 
 def accepted_types() -> list[str]:

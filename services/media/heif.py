@@ -8,9 +8,9 @@ import io
 
 import pillow_heif
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 from services.media.cleaned import Cleaned
-from services.media.exif import read_exif, without_header
+from services.media.exif import exif_kinds
 from services.media.file_types import JPEG
 from services.media.settings import CleaningLimits
 
@@ -37,19 +37,14 @@ def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
     return Cleaned(output.getvalue(), JPEG, frozenset(removed))
 
 
-def metadata_kinds(info: dict) -> set[str]:
-    kinds = set()
-    if info.get("exif"):
-        try:
-            kinds |= read_exif(without_header(info["exif"])).kinds()
-        except MalformedFile:
-            kinds.add("exif")
+def metadata_kinds(info: dict) -> set[Removed]:
+    kinds = exif_kinds(info["exif"]) if info.get("exif") else set()
     if info.get("xmp"):
-        kinds.add("xmp")
+        kinds.add(Removed.XMP)
     if info.get("metadata"):
-        kinds.add("other_metadata")
+        kinds.add(Removed.OTHER_METADATA)
     if info.get("thumbnails"):
-        kinds.add("thumbnail")
+        kinds.add(Removed.THUMBNAIL)
     if info.get("depth_images"):
-        kinds.add("depth_map")
+        kinds.add(Removed.DEPTH_MAP)
     return kinds

@@ -10,9 +10,9 @@ import re
 import struct
 from dataclasses import dataclass
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 from services.media.cleaned import Cleaned
-from services.media.exif import EXIF_HEADER, orientation_block, read_exif
+from services.media.exif import EXIF_HEADER, exif_kinds, orientation_block, read_exif
 from services.media.file_types import JPEG
 from services.media.settings import CleaningLimits
 
@@ -119,7 +119,7 @@ def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
     image = parse(data)
     limits.check_pixels(image.width, image.height)
     kept: list[Segment] = []
-    removed: set[str] = set()
+    removed: set[Removed] = set()
     orientation = None
     for segment in image.segments:
         if segment.marker in IMAGE_MARKERS:
@@ -129,15 +129,14 @@ def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
         elif is_rendering_data(segment):
             kept.append(without_thumbnail(segment, removed))
         elif segment.marker == APP1 and segment.payload.startswith(EXIF_HEADER):
-            found_orientation, kinds = exif_contents(segment.payload[len(EXIF_HEADER) :])
-            orientation = orientation or found_orientation
-            removed |= kinds
+            orientation = orientation or exif_orientation(segment.payload[len(EXIF_HEADER) :])
+            removed |= exif_kinds(segment.payload)
         else:
             removed.add(metadata_kind(segment))
     if orientation not in (None, 1):
         kept.insert(exif_position(kept), orientation_segment(orientation))
     if image.trailing:
-        removed.add("trailing_data")
+        removed.add(Removed.HIDDEN_DATA)
     output = SOI + b"".join(segment.encode() for segment in kept) + EOI
     return Cleaned(output, JPEG, frozenset(removed))
 
@@ -151,38 +150,37 @@ def is_rendering_data(segment: Segment) -> bool:
     )
 
 
-def without_thumbnail(segment: Segment, removed: set[str]) -> Segment:
+def without_thumbnail(segment: Segment, removed: set[Removed]) -> Segment:
     """A JFIF segment may carry an uncompressed thumbnail after its 14 bytes; it goes."""
     if segment.marker != APP0:
         return segment
     if len(segment.payload) < JFIF_WITHOUT_THUMBNAIL:
         raise MalformedFile("The JFIF segment is too short.")
     if len(segment.payload) > JFIF_WITHOUT_THUMBNAIL:
-        removed.add("thumbnail")
+        removed.add(Removed.THUMBNAIL)
     return Segment(APP0, segment.payload[: JFIF_WITHOUT_THUMBNAIL - 2] + b"\x00\x00")
 
 
-def exif_contents(tiff: bytes) -> tuple[int | None, set[str]]:
+def exif_orientation(tiff: bytes) -> int | None:
     try:
-        summary = read_exif(tiff)
+        return read_exif(tiff).orientation
     except MalformedFile:
-        return None, {"exif"}
-    return summary.orientation, summary.kinds()
+        return None
 
 
-def metadata_kind(segment: Segment) -> str:
+def metadata_kind(segment: Segment) -> Removed:
     payload = segment.payload
     if segment.marker == COM:
-        return "comment"
+        return Removed.IMAGE_COMMENT
     if segment.marker == APP13:
-        return "iptc"
+        return Removed.CAPTIONS
     if segment.marker == APP1 and payload.startswith((XMP, EXTENDED_XMP)):
-        return "xmp"
+        return Removed.XMP
     if segment.marker == APP2 and payload.startswith(MULTI_PICTURE):
-        return "multi_picture"
+        return Removed.EXTRA_PICTURES
     if segment.marker == APP0 and payload.startswith(JFIF_EXTENSION):
-        return "thumbnail"
-    return "other_metadata"
+        return Removed.THUMBNAIL
+    return Removed.OTHER_METADATA
 
 
 def orientation_segment(orientation: int) -> Segment:

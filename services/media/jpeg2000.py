@@ -3,7 +3,7 @@ live, removed; a bare codestream has no boxes and stays as it is."""
 
 import struct
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 
 SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
@@ -31,16 +31,16 @@ def boxes(data: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
-def metadata_kind(box: bytes) -> str:
+def metadata_kind(box: bytes) -> Removed:
     payload = box[8:]
     if box[4:8] == b"xml " or payload.startswith(XMP_UUID):
-        return "xmp"
+        return Removed.XMP
     if payload.startswith(EXIF_UUID):
-        return "exif"
-    return "other_metadata"
+        return Removed.CAMERA_DETAILS
+    return Removed.OTHER_METADATA
 
 
-def strip(data: bytes) -> tuple[bytes, frozenset[str]]:
+def strip(data: bytes) -> tuple[bytes, frozenset[Removed]]:
     if not data.startswith(SIGNATURE):
         return data, frozenset()
     kept, removed = [], set()

@@ -26,18 +26,18 @@ from pikepdf import (
     TokenType,
 )
 
-from services.contracts.media import DecompressionBomb, MalformedFile, MetadataRemains
+from services.contracts.media import DecompressionBomb, MalformedFile, MetadataRemains, Removed
 from services.media import jpeg, jpeg2000
 from services.media.cleaned import Cleaned
 from services.media.file_types import PDF
 from services.media.settings import CleaningLimits
 
 METADATA_KEYS = {
-    "/Metadata": "xmp",
-    "/PieceInfo": "application_data",
-    "/EF": "embedded_files",
-    "/EmbeddedFiles": "embedded_files",
-    "/AF": "embedded_files",
+    "/Metadata": Removed.XMP,
+    "/PieceInfo": Removed.APPLICATION_DATA,
+    "/EF": Removed.ATTACHED_FILES,
+    "/EmbeddedFiles": Removed.ATTACHED_FILES,
+    "/AF": Removed.ATTACHED_FILES,
 }
 FILE_ATTACHMENT = "/FileAttachment"
 DCT = "/DCTDecode"
@@ -82,9 +82,9 @@ def remove_document_info(document: pikepdf.Pdf) -> set[str]:
     info = document.trailer.get("/Info")
     if info is None:
         return set()
-    kinds = {"document_info"}
+    kinds = {Removed.DOCUMENT_PROPERTIES}
     if isinstance(info, Dictionary) and "/Author" in info:
-        kinds.add("author")
+        kinds.add(Removed.AUTHOR)
     del document.trailer["/Info"]
     return kinds
 
@@ -113,7 +113,7 @@ def remove_attachment_annotations(document: pikepdf.Pdf) -> set[str]:
         kept = [item for item in annotations if not is_attachment_annotation(item)]
         if len(kept) != len(annotations):
             page.obj.Annots = Array(kept)
-            kinds.add("embedded_files")
+            kinds.add(Removed.ATTACHED_FILES)
     return kinds
 
 

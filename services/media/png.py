@@ -9,8 +9,9 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 from services.media.cleaned import Cleaned
+from services.media.exif import exif_kinds
 from services.media.file_types import PNG
 from services.media.settings import CleaningLimits
 
@@ -36,11 +37,10 @@ RENDERING = frozenset(
 )
 KEPT = CRITICAL | RENDERING
 METADATA_KINDS = {
-    b"eXIf": "exif",
-    b"tEXt": "text",
-    b"zTXt": "text",
-    b"iTXt": "text",
-    b"tIME": "timestamp",
+    b"tEXt": Removed.TEXT_NOTES,
+    b"zTXt": Removed.TEXT_NOTES,
+    b"iTXt": Removed.TEXT_NOTES,
+    b"tIME": Removed.DATES,
 }
 XMP_KEYWORD = b"XML:com.adobe.xmp\x00"
 
@@ -93,15 +93,15 @@ def read_chunk(data: bytes, pos: int) -> tuple[Chunk, int]:
 def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
     image = parse(data)
     limits.check_pixels(image.width, image.height)
-    removed: set[str] = set()
+    removed: set[Removed] = set()
     for chunk in image.chunks:
         if chunk.kind in KEPT:
             continue
         if is_critical(chunk.kind):
             raise MalformedFile(f"Unknown critical PNG chunk {chunk.kind!r}.")
-        removed.add(metadata_kind(chunk))
+        removed |= metadata_kinds(chunk)
     if image.trailing:
-        removed.add("trailing_data")
+        removed.add(Removed.HIDDEN_DATA)
     kept = b"".join(chunk.raw for chunk in image.chunks if chunk.kind in KEPT)
     return Cleaned(SIGNATURE + kept, PNG, frozenset(removed))
 
@@ -111,7 +111,9 @@ def is_critical(kind: bytes) -> bool:
     return kind[:1].isupper()
 
 
-def metadata_kind(chunk: Chunk) -> str:
+def metadata_kinds(chunk: Chunk) -> set[Removed]:
+    if chunk.kind == b"eXIf":
+        return exif_kinds(chunk.data)
     if chunk.kind == b"iTXt" and chunk.data.startswith(XMP_KEYWORD):
-        return "xmp"
-    return METADATA_KINDS.get(chunk.kind, "other_metadata")
+        return {Removed.XMP}
+    return {METADATA_KINDS.get(chunk.kind, Removed.OTHER_METADATA)}

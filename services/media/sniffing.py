@@ -2,17 +2,12 @@
 
 import struct
 
-from services.media import zip_package
-from services.media.file_types import DOCX, HEIF, JPEG, ODT, PDF, PNG, PPTX, WEBP, XLSX, FileType
+from services.media import gif, ooxml, opendocument, tiff, zip_package
+from services.media.file_types import GIF, HEIF, JPEG, PDF, PNG, TIFF, WEBP, FileType
 from services.media.settings import CleaningLimits
+from services.media.zip_package import Entry
 
 HEVC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
-OPEN_DOCUMENT_TEXT = b"application/vnd.oasis.opendocument.text"
-OFFICE_MAIN_PARTS = {
-    "word/document.xml": DOCX,
-    "xl/workbook.xml": XLSX,
-    "ppt/presentation.xml": PPTX,
-}
 
 
 def detect(data: bytes, limits: CleaningLimits) -> FileType | None:
@@ -22,6 +17,10 @@ def detect(data: bytes, limits: CleaningLimits) -> FileType | None:
         return PNG
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
+    if data[:6] in gif.SIGNATURES:
+        return GIF
+    if data[:4] in (tiff.LITTLE, tiff.BIG):
+        return TIFF
     if is_heif(data):
         return HEIF
     if data.startswith(b"%PDF-"):
@@ -43,13 +42,18 @@ def is_heif(data: bytes) -> bool:
 
 
 def package_type(data: bytes, limits: CleaningLimits) -> FileType | None:
+    """OpenDocument by its `mimetype` entry, Office Open XML by its main part's content type."""
     with zip_package.open_archive(data, limits) as archive:
         names = set(archive.namelist())
         if "mimetype" in names:
-            mimetype = zip_package.read_entry(archive, archive.getinfo("mimetype"))
-            is_text = mimetype.strip() == OPEN_DOCUMENT_TEXT
-            return ODT if is_text else None
-    if "[Content_Types].xml" not in names:
-        return None
-    found = [file_type for part, file_type in OFFICE_MAIN_PARTS.items() if part in names]
-    return found[0] if len(found) == 1 else None
+            return opendocument.package_type(
+                zip_package.read_entry(data, archive.getinfo("mimetype"))
+            )
+        if ooxml.CONTENT_TYPES not in names:
+            return None
+        described = {
+            name: zip_package.read_entry(data, archive.getinfo(name))
+            for name in (ooxml.CONTENT_TYPES, ooxml.PACKAGE_RELATIONSHIPS)
+            if name in names
+        }
+    return ooxml.package_type([Entry(name, described.get(name, b"")) for name in names])

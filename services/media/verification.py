@@ -8,19 +8,33 @@ from pikepdf import Stream
 
 from services.contracts.media import MalformedFile, MetadataRemains
 from services.media import (
+    bmp,
+    gif,
     jpeg,
     jpeg2000,
+    office_xml,
     ooxml,
     opendocument,
     package_parts,
     pdf,
     png,
+    tiff,
     webp,
     xml_parts,
 )
 from services.media.cleaned import Cleaned
 from services.media.exif import EXIF_HEADER, read_exif, without_header
-from services.media.file_types import DOCX, JPEG, ODT, PDF, PNG, PPTX, WEBP, XLSX
+from services.media.file_types import (
+    BMP,
+    GIF,
+    JPEG,
+    OFFICE_OPEN_XML,
+    OPEN_DOCUMENTS,
+    PDF,
+    PNG,
+    TIFF,
+    WEBP,
+)
 from services.media.settings import CleaningLimits
 from services.media.zip_package import Entry, read_package
 
@@ -119,57 +133,71 @@ def verify_pdf_image(stream: Stream, limits: CleaningLimits) -> None:
         raise remains("metadata of a JPEG 2000 image")
 
 
-def verify_office_open_xml(data: bytes, limits: CleaningLimits) -> None:
+def verify_gif(data: bytes, limits: CleaningLimits) -> None:
+    image = gif.parse(data)
+    if image.trailing:
+        raise remains("data after the end of the image")
+    if not all(block.kept for block in image.blocks):
+        raise remains("a GIF comment or application extension")
+
+
+def verify_tiff(data: bytes, limits: CleaningLimits) -> None:
+    image = tiff.parse(data)
+    for page in image.pages:
+        extra = sorted(set(page.fields) - tiff.KEPT_TAGS)
+        if extra:
+            raise remains(f"TIFF tags {', '.join(str(tag) for tag in extra)}")
+        if tiff.is_jpeg_compressed(page, image.endian):
+            for chunk in page.chunks:
+                verify_jpeg(chunk, limits)
+    if tiff.encode(image) != data:
+        raise remains("data outside the TIFF image's pages")
+
+
+def verify_bmp(data: bytes, limits: CleaningLimits) -> None:
+    if not bmp.is_plain(data):
+        raise remains("data besides the BMP picture's pixels")
+
+
+def verify_office_open_xml(data: bytes, limits: CleaningLimits, nested: bool = False) -> None:
     entries = read_package(data, limits)
-    package = {entry.name: entry for entry in entries}
-    properties = ooxml.property_parts(package)
-    if ooxml.CUSTOM_PROPERTIES in properties:
-        raise remains("custom properties")
-    if any(name.startswith(ooxml.CUSTOM_XML_FOLDER) for name in package):
-        raise remains("custom XML data")
-    for kind in (ooxml.CORE_PROPERTIES, ooxml.EXTENDED_PROPERTIES):
-        part = package.get(properties.get(kind, ""))
-        if part is not None and has_content(xml_parts.parse(part.data, part.name)):
-            raise remains("document properties")
+    found = ooxml.remaining(entries)
+    if found is not None:
+        raise remains(found)
     for entry in entries:
-        if ooxml.is_relationships(entry.name) and any(
-            ooxml.is_local_file(element.get("Target", "")) for element in ooxml.relationships(entry)
-        ):
-            raise remains("a local file path")
-        verify_part(entry, limits)
+        if not ooxml.is_package(entry):
+            verify_part(entry, limits)
+        elif nested:
+            raise remains(f"the embedded file {entry.name}")
+        else:
+            verify_office_open_xml(entry.data, limits, nested=True)
 
 
 def verify_opendocument(data: bytes, limits: CleaningLimits) -> None:
     entries = read_package(data, limits)
-    if not entries or entries[0].name != opendocument.MIMETYPE:
-        raise MalformedFile("The OpenDocument file does not start with its mimetype.")
+    found = opendocument.remaining(entries)
+    if found is not None:
+        raise remains(found)
     for entry in entries[1:]:
-        root = xml_parts.parse(entry.data, entry.name) if package_parts.is_xml(entry.name) else None
-        if entry.name == opendocument.META:
-            meta = opendocument.meta_element(root)
-            if meta is not None and has_content(meta):
-                raise remains("document metadata")
-        if entry.name == opendocument.SETTINGS and opendocument.printer_items(root):
-            raise remains("the printer's name")
         verify_part(entry, limits)
 
 
-def has_content(element) -> bool:
-    return len(element) > 0 or bool((element.text or "").strip())
-
-
 def verify_part(entry: Entry, limits: CleaningLimits) -> None:
-    if package_parts.is_xml(entry.name):
-        if xml_parts.person_fields(xml_parts.parse(entry.data, entry.name)):
-            raise remains(f"a person's name in {entry.name}")
-    elif package_parts.is_svg(entry.name):
+    if xml_parts.is_blank(entry.data):
+        return
+    if package_parts.is_svg(entry.name):
         if package_parts.svg_metadata(xml_parts.parse(entry.data, entry.name)):
             raise remains(f"metadata in {entry.name}")
+    elif package_parts.is_xml(entry):
+        found = office_xml.remaining(xml_parts.parse(entry.data, entry.name))
+        if found is not None:
+            raise remains(f"{found} in {entry.name}")
     elif (embedded_image := package_parts.image_type(entry.data)) is not None:
         VERIFIERS[embedded_image.key](entry.data, limits)
-    elif package_parts.is_printer_settings(entry.name):
-        if package_parts.names_printer(entry.data):
-            raise remains("the printer's name")
+    elif package_parts.is_emf(entry.data):
+        start, end = package_parts.emf_description(entry.data)
+        if any(entry.data[start:end]):
+            raise remains(f"the description of {entry.name}")
     elif not package_parts.is_kept_as_it_is(entry):
         raise remains(f"the embedded file {entry.name}")
 
@@ -178,9 +206,10 @@ VERIFIERS = {
     JPEG.key: verify_jpeg,
     PNG.key: verify_png,
     WEBP.key: verify_webp,
+    GIF.key: verify_gif,
+    TIFF.key: verify_tiff,
+    BMP.key: verify_bmp,
     PDF.key: verify_pdf,
-    DOCX.key: verify_office_open_xml,
-    XLSX.key: verify_office_open_xml,
-    PPTX.key: verify_office_open_xml,
-    ODT.key: verify_opendocument,
+    **{file_type.key: verify_office_open_xml for file_type in OFFICE_OPEN_XML},
+    **{file_type.key: verify_opendocument for file_type in OPEN_DOCUMENTS},
 }

@@ -7,9 +7,9 @@ EXIF and XMP flags and the RIFF size are rewritten to match what remains.
 import struct
 from dataclasses import dataclass
 
-from services.contracts.media import MalformedFile
+from services.contracts.media import MalformedFile, Removed
 from services.media.cleaned import Cleaned
-from services.media.exif import orientation_block, read_exif, without_header
+from services.media.exif import exif_kinds, orientation_block, read_exif, without_header
 from services.media.file_types import WEBP
 from services.media.settings import CleaningLimits
 
@@ -88,25 +88,23 @@ def strip(data: bytes, limits: CleaningLimits) -> Cleaned:
         if chunk.fourcc in KEPT:
             kept.append(chunk)
         elif chunk.fourcc == EXIF:
-            found_orientation, kinds = exif_contents(chunk.data)
-            orientation = orientation or found_orientation
-            removed |= kinds
+            orientation = orientation or exif_orientation(chunk.data)
+            removed |= exif_kinds(chunk.data)
         else:
-            removed.add("xmp" if chunk.fourcc == XMP else "other_metadata")
+            removed.add(Removed.XMP if chunk.fourcc == XMP else Removed.OTHER_METADATA)
     if len(data) > 8 + image.declared_size + image.declared_size % 2:
-        removed.add("trailing_data")
+        removed.add(Removed.HIDDEN_DATA)
     if kept[0].fourcc == EXTENDED:
         kept = with_extended_header(kept, orientation)
     body = b"WEBP" + b"".join(chunk.encode() for chunk in kept)
     return Cleaned(b"RIFF" + struct.pack("<I", len(body)) + body, WEBP, frozenset(removed))
 
 
-def exif_contents(block: bytes) -> tuple[int | None, set[str]]:
+def exif_orientation(block: bytes) -> int | None:
     try:
-        summary = read_exif(without_header(block))
+        return read_exif(without_header(block)).orientation
     except MalformedFile:
-        return None, {"exif"}
-    return summary.orientation, summary.kinds()
+        return None
 
 
 def with_extended_header(kept: list[Chunk], orientation: int | None) -> list[Chunk]:

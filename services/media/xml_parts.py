@@ -1,24 +1,18 @@
-"""XML inside office packages: parsed without DTDs, entities or network, and the fields that
-name people (authors of comments and tracked changes, their initials and account ids).
+"""XML inside office packages, parsed without DTDs, entities or network.
 
 lxml keeps namespace prefixes and declarations as they were, which Office's `mc:Ignorable`
 needs, so a rewritten part stays what the application expects.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from lxml import etree
 
 from services.contracts.media import MalformedFile
+from services.media.zip_package import Entry
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-PERSON_ATTRIBUTES = frozenset({"author", "initials", "userId", "providerId"})
-PERSON_ATTRIBUTES_OF = {
-    "person": frozenset({"displayName"}),
-    "cmAuthor": frozenset({"name"}),
-    "author": frozenset({"name"}),
-}
-PERSON_TEXTS = frozenset({"author", "creator", "initial-creator"})
 
 
 def parse(data: bytes, name: str):
@@ -38,44 +32,40 @@ def serialise(root) -> bytes:
     )
 
 
-def local_name(element_or_attribute: str) -> str:
-    return etree.QName(element_or_attribute).localname
+def local_name(qualified: str) -> str:
+    """`{namespace}name` or `name` → `name`."""
+    return qualified.rpartition("}")[2]
 
 
 def elements(root) -> Iterator:
     return root.iter(etree.Element)
 
 
-def person_fields(root) -> list[tuple[object, str | None]]:
-    """Each (element, attribute) naming a person, or (element, None) for a name as text."""
-    found = []
-    for element in elements(root):
-        name = local_name(element.tag)
-        watched = PERSON_ATTRIBUTES | PERSON_ATTRIBUTES_OF.get(name, frozenset())
-        found += [
-            (element, attribute)
-            for attribute, value in element.attrib.items()
-            if value and local_name(attribute) in watched
-        ]
-        if name in PERSON_TEXTS and element.text and element.text.strip():
-            found.append((element, None))
-    return found
-
-
-def blank_person_fields(root) -> bool:
-    """Empties every field naming a person; says whether there was any."""
-    fields = person_fields(root)
-    for element, attribute in fields:
-        if attribute is None:
-            element.text = ""
-        else:
-            element.set(attribute, "")
-    return bool(fields)
+def is_blank(data: bytes) -> bool:
+    """An empty part (office software writes some) holds nothing to clean or parse."""
+    return not data.strip()
 
 
 def empty_children(element) -> bool:
     """Removes everything inside `element`; says whether anything was there."""
-    had_content = len(element) > 0 or bool((element.text or "").strip())
+    had_content = has_content(element)
     element[:] = []
     element.text = None
     return had_content
+
+
+def has_content(element) -> bool:
+    return len(element) > 0 or bool((element.text or "").strip())
+
+
+def child_named(element, name: str):
+    return next((child for child in element if local_name(str(child.tag)) == name), None)
+
+
+def without_elements(entry: Entry, matches: Callable[[object], bool]) -> Entry:
+    """The part without the elements `matches` picks; the same entry when there are none."""
+    root = parse(entry.data, entry.name)
+    found = [element for element in elements(root) if matches(element)]
+    for element in found:
+        element.getparent().remove(element)
+    return replace(entry, data=serialise(root)) if found else entry

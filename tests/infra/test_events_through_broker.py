@@ -177,19 +177,24 @@ def test_handler_failing_every_retry_is_parked_then_replayed(
     block(sink_engine, "poison")
     start(container_factory, SinkService, sink_config)
     start(container_factory, SourceService, sample_config("sample_source"))
+    request = {"request_id": "poisoned-request"}
 
-    with ServiceRpcProxy("sample_source", sample_config("sample_source")) as source:
+    with ServiceRpcProxy(
+        "sample_source", sample_config("sample_source"), context_data=request
+    ) as source:
         source.write_note("poison")
 
     parked = wait_for(lambda: parked_rows(sink_engine))
     assert parked[0]["attempts"] == 3
     assert "cannot be handled yet" in parked[0]["error"]
+    assert parked[0]["headers"] == {"nameko.request_id": "poisoned-request"}
     assert seen_by_sink(sink_config) == []
 
     unblock(sink_engine, "poison")
     with ServiceRpcProxy("sample_sink", sink_config) as sink:
         listed = sink.list_parked_events()
         assert [item["payload"]["text"] for item in listed] == ["poison"]
+        assert listed[0]["headers"] == {"nameko.request_id": "poisoned-request"}
         assert sink.replay_parked_event(listed[0]["id"]) is True
         assert sink.replay_parked_event(listed[0]["id"]) is False
 

@@ -1,15 +1,25 @@
 """Reading cleaned files with tools other than the ones that cleaned them."""
 
 import io
+import json
 import shutil
 import subprocess
 import warnings
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pypdf
 import pytest
 from PIL import Image
 
 EXIFTOOL = shutil.which("exiftool")
+TEXT_NAMESPACES = (
+    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}",
+    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}",
+    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+    "{http://schemas.openxmlformats.org/presentationml/2006/main}",
+)
 needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825
@@ -49,6 +59,26 @@ def exiftool_tags(data: bytes, tmp_path, suffix: str) -> dict[str, str]:
     return tags
 
 
+def exiftool_tags_of_each(files: dict[str, bytes], tmp_path) -> dict[str, dict[str, str]]:
+    """Every tag exiftool finds in each file, as 'Group:Name' -> value, in one run."""
+    paths = {}
+    for number, (name, data) in enumerate(files.items()):
+        paths[name] = tmp_path / f"{number}{Path(name).suffix}"
+        paths[name].write_bytes(data)
+    output = subprocess.run(
+        [EXIFTOOL, "-json", "-a", "-G1", "-n", "-x", "System:all", "-x", "ExifTool:all"]
+        + [str(path) for path in paths.values()],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = {Path(item.pop("SourceFile")).name: item for item in json.loads(output)}
+    return {
+        name: {key: str(value) for key, value in found[path.name].items()}
+        for name, path in paths.items()
+    }
+
+
 def tag_groups(tags: dict[str, str]) -> set[str]:
     return {name.split("]")[0].strip("[") for name in tags}
 
@@ -66,3 +96,17 @@ def inline_images(data: bytes) -> list[dict]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     content = pypdf.generic.ContentStream(reader.pages[0].get_contents(), reader)
     return [operands for operands, operator in content.operations if operator == b"INLINE IMAGE"]
+
+
+def text_runs(data: bytes) -> list[str]:
+    """The text a reader sees: text and tails of the elements of the text namespaces (ODF
+    paragraphs and spans, Word, DrawingML and spreadsheet runs), nothing of metadata (a
+    spreadsheet's list of comment authors is not shown)."""
+    runs = []
+    for element in ElementTree.fromstring(data).iter():
+        tag = str(element.tag)
+        if not tag.startswith(TEXT_NAMESPACES) or tag.endswith("}author"):
+            continue
+        runs += [element.text] if element.text else []
+        runs += [child.tail for child in element if child.tail]
+    return runs

@@ -14,7 +14,7 @@ import piexif
 import pikepdf
 import pillow_heif
 from pikepdf import Array, Dictionary, Name
-from PIL import Image, PngImagePlugin
+from PIL import Image, PngImagePlugin, TiffImagePlugin
 
 AUTHOR = "Maija Meikäläinen"
 COMMENTER = "Kalle Kommentoija"
@@ -142,6 +142,72 @@ def webp_with_metadata(orientation: int = 6, lossless: bool = False) -> bytes:
         lossless=lossless,
     )
     return buffer.getvalue()
+
+
+def gif_with_metadata() -> bytes:
+    """An animated GIF (two frames, looping) with a comment naming a place, XMP with the
+    author and a GPS position, and a serial number after its end."""
+    first = photo(32, 24).convert("P")
+    second = photo(32, 24).transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("P")
+    buffer = io.BytesIO()
+    first.save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=[second],
+        loop=0,
+        duration=200,
+        comment=f"Kuvattu osoitteessa {ADDRESS}".encode(),
+    )
+    xmp_trailer = bytes([1]) + bytes(range(255, -1, -1)) + b"\x00"
+    xmp = b"\x21\xff\x0bXMP DataXMP" + XMP_PACKET + xmp_trailer
+    return buffer.getvalue()[:-1] + xmp + b";" + SERIAL.encode()
+
+
+def gps_directory(at: int) -> bytes:
+    """A little-endian GPS image file directory placed at offset `at` of a TIFF file."""
+    values_at = at + 2 + 4 * 12 + 4
+    latitude, longitude = (
+        b"".join(struct.pack("<II", *part) for part in position)
+        for position in (LATITUDE, LONGITUDE)
+    )
+    entries = [
+        struct.pack("<HHI4s", 1, 2, 2, b"N"),
+        struct.pack("<HHII", 2, 5, 3, values_at),
+        struct.pack("<HHI4s", 3, 2, 2, b"E"),
+        struct.pack("<HHII", 4, 5, 3, values_at + 24),
+    ]
+    return struct.pack("<H", len(entries)) + b"".join(entries) + bytes(4) + latitude + longitude
+
+
+def tiff_with_metadata(pages: int = 2, compression: str = "tiff_lzw") -> bytes:
+    """A scan as a TIFF: pages with the scanner's software and make, the author as artist, the
+    address as description, the company as copyright, XMP and a GPS directory."""
+
+    def saved(gps_at: int) -> bytes:
+        info = TiffImagePlugin.ImageFileDirectory_v2()
+        info[271], info[272], info[305] = "Canon", "imageFORMULA", "Scanner 1.0"
+        info[315], info[270], info[33432] = AUTHOR, ADDRESS, COMPANY
+        info[700] = XMP_PACKET
+        info.tagtype[700] = 1
+        info[34853] = gps_at
+        info.tagtype[34853] = 4
+        buffer = io.BytesIO()
+        rest = [photo(48, 64).convert("L") for _ in range(pages - 1)]
+        photo(64, 48).save(
+            buffer,
+            "TIFF",
+            tiffinfo=info,
+            compression=compression,
+            save_all=True,
+            append_images=rest,
+        )
+        return buffer.getvalue()
+
+    length = len(saved(0))
+    at = length + length % 2
+    data = saved(at)
+    return data + bytes(at - len(data)) + gps_directory(at)
 
 
 def heic_with_metadata(width: int = 96, height: int = 64) -> bytes:
@@ -478,7 +544,14 @@ ODT_NAMESPACES = (
 )
 
 
-def odt_with_metadata() -> bytes:
+def odt_with_metadata(photos: list[bytes] | None = None) -> bytes:
+    """A CV with an annotation, metadata, a printer and GPS-tagged photos (`Pictures/kuva.jpg`
+    first)."""
+    photos = photos if photos is not None else [jpeg_with_metadata(orientation=1)]
+    pictures = {
+        f"Pictures/kuva{number if number > 1 else ''}.jpg": photo
+        for number, photo in enumerate(photos, start=1)
+    }
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NAMESPACES}>'
         f"<office:body><office:text><text:p>{DOCUMENT_TEXT}"
@@ -508,8 +581,11 @@ def odt_with_metadata() -> bytes:
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
         '<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/>'
-        '<manifest:file-entry manifest:full-path="Pictures/kuva.jpg" '
-        'manifest:media-type="image/jpeg"/></manifest:manifest>'
+        + "".join(
+            f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="image/jpeg"/>'
+            for name in pictures
+        )
+        + "</manifest:manifest>"
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -517,6 +593,7 @@ def odt_with_metadata() -> bytes:
         archive.writestr("content.xml", content)
         archive.writestr("meta.xml", meta)
         archive.writestr("settings.xml", settings)
-        archive.writestr("Pictures/kuva.jpg", jpeg_with_metadata(orientation=1))
+        for name, picture in pictures.items():
+            archive.writestr(name, picture)
         archive.writestr("META-INF/manifest.xml", manifest)
     return buffer.getvalue()

@@ -16,16 +16,16 @@ from tests.media.readers import (
 )
 
 REMOVED = {
-    "exif",
-    "gps",
+    "camera details",
+    "location",
     "thumbnail",
-    "maker_notes",
-    "serial_numbers",
-    "xmp",
-    "iptc",
-    "comment",
-    "multi_picture",
-    "trailing_data",
+    "camera maker notes",
+    "serial numbers",
+    "xmp metadata",
+    "captions and credits",
+    "image comment",
+    "extra pictures",
+    "hidden data",
 }
 
 

@@ -4,6 +4,7 @@ import hashlib
 import time
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import eventlet
 import pytest
@@ -11,16 +12,24 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.contracts.bookings import TooLate
 from services.contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
-from services.contracts.media import DecompressionBomb, FileTooLarge, UnsupportedType
+from services.contracts.media import (
+    DecompressionBomb,
+    FileTooLarge,
+    MetadataRemains,
+    UnsupportedType,
+)
 from services.media import cleaner
 from services.media.attachments import QUARANTINE_PREFIX
 from services.media.cleaning import clean_upload
 from tests.bookings.conftest import add_coach
 from tests.conftest import run_now
-from tests.media import samples
+from tests.media import office_packages, samples
 from tests.media.readers import ORIENTATION, exif_tags, pdf_streams
 from tests.media.test_hostile_files import png_header_only
 from tests.media.uploads import ingest_request, upload, versions_of
+
+WRITTEN_BY_LIBREOFFICE = Path(__file__).parent / "libreoffice"
+OLE_OBJECT = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
 
 def staff(role: str) -> dict:
@@ -36,7 +45,9 @@ def test_upload_stores_an_encrypted_clean_copy_and_deletes_the_original(rpc, sto
     assert attachment["content_type"] == download["content_type"] == "image/jpeg"
     assert attachment["size"] == len(stored)
     assert attachment["sha256"] == hashlib.sha256(stored).hexdigest()
-    assert {"gps", "exif", "xmp", "iptc"} <= set(attachment["removed_metadata"])
+    assert {"location", "camera details", "xmp metadata", "captions and credits"} <= set(
+        attachment["removed_metadata"]
+    )
     assert exif_tags(stored) == {ORIENTATION: 6}
     assert samples.give_aways_in(stored) == []
     assert versions_of(store, f"{QUARANTINE_PREFIX}{booking['id']}/") == []
@@ -47,7 +58,7 @@ def test_pdf_photo_drawn_inline_is_stored_without_its_exif(rpc, store, booking):
 
     stored = store.read(rpc.media.get_download(attachment["id"], booking["coachee"])["key"])
     assert attachment["content_type"] == "application/pdf"
-    assert {"exif", "gps", "serial_numbers"} <= set(attachment["removed_metadata"])
+    assert {"camera details", "location", "serial numbers"} <= set(attachment["removed_metadata"])
     assert not [stream for stream in pdf_streams(stored) if b"Exif" in stream]
     assert samples.give_aways_in(b"".join(pdf_streams(stored))) == []
 
@@ -76,9 +87,36 @@ def test_hostile_upload_is_refused_and_nothing_is_kept(rpc, store, booking):
 
 def test_refused_type_names_the_accepted_types_across_the_broker(rpc, store, booking):
     with pytest.raises(UnsupportedType) as refused:
-        upload(rpc, store, booking, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "kuva.gif")
+        upload(rpc, store, booking, b"MZ\x90\x00" + bytes(60), "ohjelma.exe")
 
     assert "application/pdf (.pdf)" in refused.value.fields["accepted_types"]
+    assert "image/tiff (.tif, .tiff)" in refused.value.fields["accepted_types"]
+
+
+def test_office_and_gif_uploads_say_in_plain_words_what_was_removed(rpc, store, booking):
+    written = (WRITTEN_BY_LIBREOFFICE / "cv.odt").read_bytes()
+
+    document = upload(rpc, store, booking, written, "CV.odt")
+    animation = upload(rpc, store, booking, samples.gif_with_metadata(), "animaatio.gif")
+
+    assert document["content_type"] == "application/vnd.oasis.opendocument.text"
+    assert {"author", "comment authors", "tracked change authors", "location"} <= set(
+        document["removed_metadata"]
+    )
+    assert animation["content_type"] == "image/gif"
+    assert set(animation["removed_metadata"]) == {"image comment", "xmp metadata", "hidden data"}
+    stored = store.read(rpc.media.get_download(document["id"], booking["coachee"])["key"])
+    assert samples.give_aways_in(stored) == []
+
+
+def test_document_with_an_embedded_program_is_refused_naming_it(rpc, store, booking):
+    document = office_packages.word_document({"word/embeddings/oleObject1.bin": OLE_OBJECT})
+
+    with pytest.raises(MetadataRemains) as refused:
+        upload(rpc, store, booking, document, "cv.docx")
+
+    assert "word/embeddings/oleObject1.bin" in refused.value.message
+    assert versions_of(store, f"media/attachments/{booking['id']}/") == []
 
 
 def test_file_over_the_limit_is_refused_before_it_is_read(rpc, store, booking):

@@ -1,13 +1,11 @@
 """Privacy rules as pure functions: due dates, retention years, saga order and backoff, files."""
 
-import base64
 import io
 import json
-import re
 import zipfile
-import zlib
 from datetime import UTC, datetime, timedelta
 
+import pypdf
 import pytest
 
 from services.infra.clock import HELSINKI
@@ -180,16 +178,52 @@ def test_summary_escapes_what_people_typed():
     assert "sinikettu1234" in page
 
 
-def pdf_text(document: bytes) -> bytes:
-    """The page contents, which ReportLab writes ASCII85-encoded and compressed."""
-    streams = re.findall(rb"stream\r?\n(.*?)~>\s*endstream", document, re.S)
-    return b"".join(zlib.decompress(base64.a85decode(stream)) for stream in streams)
+def pdf_text(document: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(document)).pages)
 
 
 def test_inspection_pdf_names_the_login_and_says_a_second_one_is_not_free():
     document = inspection_pdf(COLLECTED, REQUEST, NOW)
     assert document.startswith(b"%PDF")
     text = pdf_text(document)
-    assert b"sinikettu1234" in text
-    assert b"Tarkastus 2." in text
-    assert b"maksullinen" in text
+    assert "sinikettu1234" in text
+    assert "Tarkastus 2." in text
+    assert "maksullinen" in text
+    assert "Maija <b>M</b>" in text
+
+
+def test_inspection_pdf_prints_names_in_every_script_as_written():
+    names = {
+        "cyrillic": "Анна Кузнецова",
+        "arabic": "محمد عبدالله",
+        "vietnamese": "Nguyễn Thị Hồng Ngọc",
+    }
+    collected = [
+        {
+            "service": "accounts",
+            "items": [
+                {"group": "account", "id": script, "data": {"name": name}}
+                for script, name in names.items()
+            ],
+            "files": [],
+        }
+    ]
+
+    text = pdf_text(inspection_pdf(collected, REQUEST, NOW))
+
+    for script, name in names.items():
+        assert name in text, script
+
+
+def test_inspection_pdf_wraps_long_values_and_continues_on_further_pages():
+    short = {"group": "booking", "id": "1", "data": {"notes": "lyhyt"}}
+    long_value = " ".join(f"sana{number}" for number in range(1500))
+    long = {"group": "booking", "id": "2", "data": {"notes": long_value}}
+    collected = [{"service": "bookings", "items": [short, long], "files": []}]
+
+    reader = pypdf.PdfReader(io.BytesIO(inspection_pdf(collected, REQUEST, NOW)))
+
+    assert len(reader.pages) > 2
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "sana0 " in text and "sana1499" in text
+    assert "sivu 2" in reader.pages[1].extract_text()

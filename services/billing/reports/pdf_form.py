@@ -1,14 +1,12 @@
 """The PDF form of a report: landscape A4 pages, each with the report's heading, the column
 titles and up to `ROWS_PER_PAGE` lines; the totals per service close the report. Pages are drawn
-one after another into a `PdfDocument`, which writes them out in parts, so a report of any length
-takes flat memory, and prints every name in the script it is written in.
+one after another into infra's `PdfDocument`, which writes each out as the next begins, so a
+report of any length takes flat memory, and prints every name in the script it is written in.
 """
 
 from collections.abc import Mapping
 from typing import BinaryIO
 
-from services.billing.reports.pdf_document import PAGES_PER_PART, PdfDocument
-from services.billing.reports.pdf_fonts import BOLD, REGULAR
 from services.billing.reports.rows import (
     ALL_SERVICES_LABEL,
     ReportHeading,
@@ -16,6 +14,7 @@ from services.billing.reports.rows import (
     local,
     totals_rows,
 )
+from services.infra.pdf import BOLD, REGULAR, PdfDocument
 
 WIDTH, HEIGHT = 842, 595
 MARGIN = 36
@@ -40,10 +39,10 @@ def heading_lines(heading: ReportHeading) -> list[str]:
 
 
 class ReportPdf:
-    def __init__(self, out: BinaryIO, heading: ReportHeading, pages_per_part: int = PAGES_PER_PART):
+    def __init__(self, out: BinaryIO, heading: ReportHeading):
         self._heading = heading
         self._columns = [column for column in columns(heading) if column.in_pdf]
-        self._document = PdfDocument(out, WIDTH, HEIGHT, heading.title, pages_per_part)
+        self._document = PdfDocument(out, WIDTH, HEIGHT, heading.title)
         self._page_open = False
         self._rows_on_page = 0
         self._y = 0.0

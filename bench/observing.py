@@ -1,0 +1,65 @@
+"""A stack observed as operators observe it, to measure what observing costs.
+
+Every process serves metrics on a port of its own and is scraped every SCRAPE_SECONDS (more often
+than docker compose's Prometheus, every 15 s), and every request is traced and exported by OTLP
+to a sink in this process. Log lines stay at the level the other stacks use.
+"""
+
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bench.stack import HOST, Stack, free_port, isolated_stack
+from deploy.catalog import METRICS_PORTS, metrics_port_variable
+from deploy.otlp_sink import OtlpSink
+
+SCRAPE_SECONDS = 5
+
+
+@dataclass
+class Observation:
+    """What was observed of a stack: its spans, and how many scrapes answered."""
+
+    sink: OtlpSink
+    scrapes: int = 0
+    failed_scrapes: int = 0
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.sink.spans)} spans exported, {self.scrapes} scrapes "
+            f"({self.failed_scrapes} failed)"
+        )
+
+
+def scrape_every(observation: Observation, ports: list[int]) -> None:
+    while not observation.stop.wait(SCRAPE_SECONDS):
+        for port in ports:
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/metrics", timeout=5) as answer:
+                    answer.read()
+                observation.scrapes += 1
+            except OSError:
+                observation.failed_scrapes += 1
+
+
+@contextmanager
+def observed_stack() -> Iterator[tuple[Stack, Observation]]:
+    """An isolated stack with metrics and tracing on, scraped and exporting meanwhile."""
+    ports = {component: free_port() for component in METRICS_PORTS}
+    sink = OtlpSink((HOST, free_port()))
+    sink.start()
+    settings = {metrics_port_variable(component): str(port) for component, port in ports.items()}
+    observation = Observation(sink)
+    scraper = threading.Thread(target=scrape_every, args=(observation, list(ports.values())))
+    try:
+        with isolated_stack(**settings, OTEL_EXPORTER_OTLP_ENDPOINT=sink.url) as stack:
+            scraper.start()
+            yield stack, observation
+    finally:
+        observation.stop.set()
+        if scraper.is_alive():
+            scraper.join()
+        sink.stop()

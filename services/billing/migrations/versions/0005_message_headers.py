@@ -1,0 +1,12 @@
+"""Outbox and parked events keep the headers (request id, trace) their event carries on."""
+
+from alembic import op
+
+from services.infra.migrations import add_message_headers
+
+revision = "billing_0005"
+down_revision = "billing_0004"
+
+
+def upgrade() -> None:
+    add_message_headers(op.get_bind())

@@ -1,0 +1,12 @@
+"""Outbox and parked events keep the headers (request id, trace) their event carries on."""
+
+from alembic import op
+
+from services.infra.migrations import add_message_headers
+
+revision = "privacy_0003"
+down_revision = "privacy_0002"
+
+
+def upgrade() -> None:
+    add_message_headers(op.get_bind())
