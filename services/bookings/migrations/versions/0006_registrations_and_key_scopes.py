@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "bookings_0005"
-down_revision = "bookings_0004"
+revision = "bookings_0006"
+down_revision = "bookings_0005"
 
 
 def upgrade() -> None:
