@@ -23,6 +23,9 @@ eventlet.monkey_patch()
 import os
 
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+# Processes the tests start keep two idle database connections each instead of ten: several
+# whole systems run at once and PostgreSQL's connection limit (100 by default) is shared.
+os.environ.setdefault("DATABASE_POOL_SIZE", "2")
 
 import socket
 import subprocess

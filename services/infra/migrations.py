@@ -26,6 +26,12 @@ def add_message_headers(connection) -> None:
         connection.execute(text(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS headers JSONB"))
 
 
+def drop_message_headers(connection) -> None:
+    """The way back from `add_message_headers`."""
+    for table in ("outbox", "parked_events"):
+        connection.execute(text(f"ALTER TABLE {table} DROP COLUMN IF EXISTS headers"))
+
+
 def run_migrations() -> None:
     """The body of every service's `migrations/env.py` (online mode only)."""
     url = context.config.get_main_option("sqlalchemy.url")

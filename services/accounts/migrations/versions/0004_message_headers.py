@@ -2,7 +2,7 @@
 
 from alembic import op
 
-from services.infra.migrations import add_message_headers
+from services.infra.migrations import add_message_headers, drop_message_headers
 
 revision = "accounts_0004"
 down_revision = "accounts_0003"
@@ -10,3 +10,7 @@ down_revision = "accounts_0003"
 
 def upgrade() -> None:
     add_message_headers(op.get_bind())
+
+
+def downgrade() -> None:
+    drop_message_headers(op.get_bind())
