@@ -15,10 +15,10 @@ from werkzeug.wrappers import Request
 
 from gateway.cookies import SESSION_COOKIE
 from gateway.errors import ApiError
-from gateway.http import UNSAFE_METHODS
 from services.contracts.accounts import ACCESS_AUDITED
 
 CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True)

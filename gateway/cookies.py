@@ -8,13 +8,14 @@ the session's remaining lifetime as the accounts service computed it (2 days, or
 hold only the language and theme chosen, nothing about the person.
 """
 
+import secrets
 from datetime import datetime
 
 from werkzeug.wrappers import Response
 
 SESSION_COOKIE = "__Host-valmennus_session"
 TEST_COOKIE = "valmennus_cookie_test"
-TEST_COOKIE_VALUE = "1"
+FORM_TOKEN_BYTES = 24
 PREFERENCES_COOKIE = "__Host-valmennus_preferences"
 PREFERENCES_SECONDS = 365 * 24 * 3600
 LANGUAGES = ("fi", "sv", "en")
@@ -46,15 +47,29 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="Lax")
 
 
-def set_test_cookie(response: Response) -> None:
-    """A session-only cookie (no Max-Age or Expires): the browser drops it when it closes."""
+def new_form_token() -> str:
+    return secrets.token_urlsafe(FORM_TOKEN_BYTES)
+
+
+def set_test_cookie(response: Response, value: str | None = None) -> None:
+    """A session-only cookie (no Max-Age or Expires): the browser drops it when it closes.
+
+    Its random value doubles as the form token of a visitor who is not logged in: a page's form
+    carries it in a hidden field and a post must send both (a double-submit check, since another
+    site can make a browser post but cannot read this cookie).
+    """
     response.set_cookie(
-        TEST_COOKIE, TEST_COOKIE_VALUE, path="/", secure=True, httponly=True, samesite="Lax"
+        TEST_COOKIE, value or new_form_token(), path="/", secure=True, httponly=True, samesite="Lax"
     )
 
 
+def form_token_in(cookies) -> str | None:
+    value = cookies.get(TEST_COOKIE, "")
+    return value if len(value) >= FORM_TOKEN_BYTES else None
+
+
 def carries_test_cookie(cookies) -> bool:
-    return cookies.get(TEST_COOKIE) == TEST_COOKIE_VALUE
+    return form_token_in(cookies) is not None
 
 
 def preferences_in(cookies) -> dict:

@@ -13,12 +13,13 @@ from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from gateway.auth import UNSAFE_METHODS
 from gateway.errors import CLIENT_ERRORS, ApiError, describe, retry_after_of
 from gateway.http_server import GatewayWebServer
 from gateway.input_guard import InputLimits, refuse_unstorable_input
 from gateway.observed import observed_app, request_context
+from gateway.pages.errors import is_page_path, page_error_response
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -85,16 +86,18 @@ class JsonWsgiApp(WsgiApp):
         request = Request(environ, shallow=True)
         self.input_limits.apply(request)
         adapter = self.url_map.bind_to_environ(environ)
-        if foreign_origin(request):
-            refusal = ApiError(403, "foreign_origin", "Requests from other sites are refused.")
-            return error_response(refusal)(environ, start_response)
         try:
+            if foreign_origin(request):
+                raise ApiError(403, "foreign_origin", "Requests from other sites are refused.")
             provider, path_values = adapter.match()
             refuse_unstorable_input(request)
             request.path_values = path_values
             response = provider.handle_request(request)
         except (HTTPException, ApiError) as exc:
-            response = error_response(exc)
+            if is_page_path(request.path):
+                response = page_error_response(request, exc)
+            else:
+                response = error_response(exc)
         return response(environ, start_response)
 
 

@@ -5,6 +5,17 @@ from nameko.events import EventDispatcher
 
 from gateway.auth import Authentication
 from gateway.observed import RouteNames
+from gateway.pages.account import AccountPages
+from gateway.pages.admin_catalogue import AdminCataloguePages
+from gateway.pages.admin_people import AdminPeoplePages
+from gateway.pages.booking import BookingPages
+from gateway.pages.coach import CoachPages
+from gateway.pages.my_bookings import MyBookingPages
+from gateway.pages.privacy import PrivacyPages
+from gateway.pages.routing import PageSupport
+from gateway.pages.site import SitePages
+from gateway.pages.staff_home import StaffHomePage
+from gateway.pages.subscriber import SubscriberPages
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.bookings import BookingRoutes
@@ -30,6 +41,17 @@ class GatewayService(
     MetaRoutes,
     PreferenceRoutes,
     PrivacyRoutes,
+    PageSupport,
+    SitePages,
+    StaffHomePage,
+    BookingPages,
+    AccountPages,
+    MyBookingPages,
+    CoachPages,
+    SubscriberPages,
+    AdminPeoplePages,
+    AdminCataloguePages,
+    PrivacyPages,
 ):
     name = "gateway"
 

@@ -6,6 +6,7 @@ from gateway.auth import Caller
 from gateway.cookies import (
     carries_test_cookie,
     clear_session_cookie,
+    form_token_in,
     set_session_cookie,
     set_test_cookie,
 )
@@ -103,7 +104,7 @@ class AccountRoutes:
     )
     def cookie_check(self, request):
         response = json_response({"cookies_enabled": carries_test_cookie(request.cookies)})
-        set_test_cookie(response)
+        set_test_cookie(response, form_token_in(request.cookies))
         return response
 
     @api("GET", "/api/me", summary="One's own account", response_schema=Account, tags=("me",))

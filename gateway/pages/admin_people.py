@@ -1,0 +1,5 @@
+"""The administrator's bookings, eligibility queue, coachees and staff."""
+
+
+class AdminPeoplePages:
+    pass

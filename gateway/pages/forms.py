@@ -1,0 +1,68 @@
+"""Reading a page's form with the API's own schemas, and saying what was refused, in words.
+
+`load_form` returns what the contract schema accepted or raises `FormRefused` carrying one
+message per field in the visitor's language, keyed by the field's name (nested fields joined
+with dots, `attendees.0.email`) — the names the templates give their inputs. Empty inputs are
+left out, so a required field left empty gets the schema's "missing" error and an optional one
+its default.
+"""
+
+from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Request
+
+from gateway.request_input import accepted
+from services.contracts.errors import DomainError
+
+FORM_TOKEN_FIELD = "csrf_token"
+
+
+class FormRefused(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def form_of(request: Request, *, lists: tuple[str, ...] = ()) -> dict:
+    """The posted fields without the form token and empty values; `lists` keep every value."""
+    data = {}
+    for name in request.form:
+        if name == FORM_TOKEN_FIELD:
+            continue
+        if name in lists:
+            data[name] = [value for value in request.form.getlist(name) if value != ""]
+        elif request.form[name].strip() != "":
+            data[name] = request.form[name]
+    return data
+
+
+def load_form(schema: type[Schema] | Schema, data: dict, visitor) -> dict:
+    schema = schema() if isinstance(schema, type) else schema
+    try:
+        return accepted(schema, data)
+    except ValidationError as exc:
+        raise FormRefused(field_messages(exc.messages, visitor)) from None
+
+
+def refused_by_service(exc: DomainError, visitor, field: str = "_form") -> FormRefused:
+    """A service's refusal as form errors: at its fields when it names them, else at `field`."""
+    if exc.fields:
+        return FormRefused(field_messages(exc.fields, visitor))
+    return FormRefused({field: visitor.language.field_error(exc.message)})
+
+
+def field_messages(messages, visitor, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested `{field: [message] | {…}}` flattened to `{"a.b": "first message"}`."""
+    if isinstance(messages, (list, tuple)):
+        first = next((m for m in messages if isinstance(m, str)), None)
+        flat = {prefix or "_form": visitor.language.field_error(first)} if first else {}
+        for item in messages:
+            if isinstance(item, dict):
+                flat.update(field_messages(item, visitor, prefix))
+        return flat
+    if isinstance(messages, str):
+        return {prefix or "_form": visitor.language.field_error(messages)}
+    flat = {}
+    for name, inner in messages.items():
+        key = str(name) if name != "_schema" else ""
+        flat.update(field_messages(inner, visitor, f"{prefix}.{key}".strip(".") if key else prefix))
+    return flat

@@ -1,0 +1,107 @@
+"""How a page is served: `@page(method, path, roles=…)` on a route mixin's method.
+
+The decorated method is called as `handler(self, request, visitor, **path_values)` and returns
+`render(…)` or `redirect(…)`. Before it runs, the page decorator has found the visitor, sent a
+visitor who is not logged in to the login page (and back after), refused a wrong role with a 403
+page (audited, as in the API), and refused a post without the right form token. Whatever the
+handler raises becomes an HTML error page with the API's status for it (`gateway.errors`).
+"""
+
+import hmac
+from functools import wraps
+from pathlib import Path
+from urllib.parse import quote
+
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import HTTPException
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Request, Response
+
+from gateway.auth import CSRF_HEADER, UNSAFE_METHODS
+from gateway.cookies import TEST_COOKIE
+from gateway.errors import ApiError
+from gateway.http import JsonWebServer, secured
+from gateway.pages.errors import error_page
+from gateway.pages.forms import FORM_TOKEN_FIELD
+from gateway.pages.navigation import LOGIN
+from gateway.pages.rendering import redirect, render
+from gateway.pages.visitors import Visitor, visitor_of
+
+ANYONE = None
+ANY_ROLE = ()
+STATIC = Path(__file__).parent / "static"
+STATIC_MAX_AGE = 3600
+
+
+class LoginNeeded(Exception):
+    """The page is for logged-in people and nobody is logged in."""
+
+
+class CookiesRefused(Exception):
+    """A form came back without the cookie its page set: the browser refuses cookies."""
+
+
+class PageRoute(HttpRequestHandler):
+    server = JsonWebServer()
+
+    def get_entrypoint_parameters(self, request):
+        request.url_rule = self.url
+        return super().get_entrypoint_parameters(request)
+
+    def response_from_result(self, result) -> Response:
+        return result
+
+
+def page(method: str, url: str, roles: tuple[str, ...] | None = ANYONE):
+    """A page route; `roles` is `ANYONE`, `ANY_ROLE` (any login) or the roles allowed."""
+
+    def decorate(handler):
+        @wraps(handler)
+        def answer(self, request, **path_values):
+            visitor = visitor_of(request, self.accounts.resolve_session)
+            try:
+                self.admit(request, visitor, roles)
+                return handler(self, request, visitor, **path_values)
+            except LoginNeeded:
+                return redirect(visitor, f"{LOGIN.path}?seuraava={quote(visitor.path)}")
+            except CookiesRefused:
+                return render(visitor, "errors/cookies_refused.html", status=400)
+            except Exception as exc:
+                return error_page(visitor, exc)
+
+        return PageRoute.decorator(method, url)(answer)
+
+    return decorate
+
+
+def form_token_sent(request: Request) -> str:
+    return request.form.get(FORM_TOKEN_FIELD) or request.headers.get(CSRF_HEADER) or ""
+
+
+class PageSupport:
+    """Mixed into the gateway: the checks every page passes, and the static files."""
+
+    def admit(self, request: Request, visitor: Visitor, roles) -> None:
+        if request.method in UNSAFE_METHODS:
+            if visitor.caller is None and TEST_COOKIE not in request.cookies:
+                raise CookiesRefused()
+            if not hmac.compare_digest(form_token_sent(request), visitor.form_token):
+                if visitor.caller:
+                    self._audit_denial(request, visitor.caller)
+                raise ApiError(403, "csrf_failed", "The form is not from this site.")
+        if roles is ANYONE:
+            return
+        if visitor.caller is None:
+            raise LoginNeeded()
+        if roles and visitor.role not in roles:
+            self._audit_denial(request, visitor.caller)
+            raise ApiError(403, "forbidden", "Your role does not allow this.")
+
+    @PageRoute.decorator("GET", "/static/<path:name>")
+    def static_file(self, request, name):
+        try:
+            return secured(
+                send_from_directory(STATIC, name, request.environ, max_age=STATIC_MAX_AGE)
+            )
+        except HTTPException as exc:
+            return error_page(visitor_of(request), exc)

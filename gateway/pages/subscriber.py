@@ -1,0 +1,5 @@
+"""A subscriber contact's own organisation's billing reports."""
+
+
+class SubscriberPages:
+    pass
