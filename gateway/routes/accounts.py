@@ -2,7 +2,6 @@
 
 from werkzeug.wrappers import Response
 
-from gateway.auth import Caller
 from gateway.cookies import (
     carries_test_cookie,
     clear_session_cookie,
@@ -53,6 +52,34 @@ def split_disabling(changes: dict) -> tuple[dict, dict | None]:
     if "disabled" not in changes:
         return changes, None
     return changes, {"disabled": changes.pop("disabled"), "until": until}
+
+
+def read_coachee_profile(accounts, account_id: str, actor: dict) -> dict:
+    """A coachee's profile as an admin reads it, in the API and on the pages: accounts audits
+    the read; another kind of account is no coachee (NotFound)."""
+    account = accounts.get_account(account_id, actor)
+    if account["role"] != COACHEE:
+        raise NotFound("No such coachee.")
+    return account
+
+
+def edit_account(accounts, update, account_id: str, changes: dict, actor: dict) -> dict:
+    """An admin's PATCH of an account, from the API or a page: `update` (accounts'
+    `update_account` or `update_staff`) applies the field changes; disabling or enabling is one
+    `set_disabled`, whose refusals name the contract's fields."""
+    changes, disabling = split_disabling(changes)
+    if changes:
+        account = update(account_id, changes, actor)
+    if disabling is not None:
+        try:
+            account = accounts.set_disabled(account_id, disabling, actor)
+        except InvalidInput as exc:
+            fields = {
+                PUBLIC_DISABLING_FIELDS.get(name, name): problems
+                for name, problems in exc.fields.items()
+            }
+            raise InvalidInput(exc.message, fields) from None
+    return account
 
 
 class AccountRoutes:
@@ -213,7 +240,10 @@ class AccountRoutes:
     def edit_staff(self, request, account_id):
         caller = self.caller(request, roles=(ADMIN,))
         changes = load_body(request, StaffAccountChanges)
-        return self._edit_account(self.accounts.update_staff, str(account_id), changes, caller)
+        update = self.accounts.update_staff
+        return account_body(
+            edit_account(self.accounts, update, str(account_id), changes, caller.actor)
+        )
 
     @api(
         "GET",
@@ -239,10 +269,7 @@ class AccountRoutes:
     )
     def coachee_profile(self, request, account_id):
         caller = self.caller(request, roles=(ADMIN,))
-        account = self.accounts.get_account(str(account_id), caller.actor)
-        if account["role"] != COACHEE:
-            raise NotFound("No such coachee.")
-        return account_body(account)
+        return account_body(read_coachee_profile(self.accounts, str(account_id), caller.actor))
 
     @api(
         "PATCH",
@@ -255,23 +282,7 @@ class AccountRoutes:
     def edit_coachee(self, request, account_id):
         caller = self.caller(request, roles=(ADMIN,))
         changes = load_body(request, CoacheeChanges)
-        return self._edit_account(self.accounts.update_account, str(account_id), changes, caller)
-
-    def _edit_account(self, update, account_id: str, changes: dict, caller: Caller) -> dict:
-        """`update` applies the field changes; disabling or enabling is one `set_disabled`."""
-        changes, disabling = split_disabling(changes)
-        if changes:
-            account = update(account_id, changes, caller.actor)
-        if disabling is not None:
-            account = self._set_disabled(account_id, disabling, caller)
-        return account_body(account)
-
-    def _set_disabled(self, account_id: str, disabling: dict, caller: Caller) -> dict:
-        try:
-            return self.accounts.set_disabled(account_id, disabling, caller.actor)
-        except InvalidInput as exc:
-            fields = {
-                PUBLIC_DISABLING_FIELDS.get(name, name): problems
-                for name, problems in exc.fields.items()
-            }
-            raise InvalidInput(exc.message, fields) from None
+        update = self.accounts.update_account
+        return account_body(
+            edit_account(self.accounts, update, str(account_id), changes, caller.actor)
+        )

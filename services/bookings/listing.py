@@ -20,12 +20,12 @@ def decode_cursor(cursor: str | None):
 
 
 def list_bookings(work: Work, actor: dict, filters: dict) -> dict:
-    scope = {}
+    scope = {"coach_id": filters["coach_id"]}
     if actor["role"] == COACHEE:
         scope["coachee_id"] = actor["account_id"]
     elif actor["role"] == COACH:
         coach = repo.coach_by_account(work.db, actor["account_id"])
-        if coach is None:
+        if coach is None or scope["coach_id"] not in (None, coach["id"]):
             return {"items": [], "next_cursor": None}
         scope["coach_id"] = coach["id"]
     elif actor["role"] != ADMIN:

@@ -278,6 +278,10 @@ class BookingFilter(Schema):
     from_ = fields.AwareDateTime(load_default=None, data_key="from")
     to = fields.AwareDateTime(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    coach_id = fields.UUID(
+        load_default=None,
+        metadata={"description": "Only this coach's bookings (a coach sees only their own)."},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
 

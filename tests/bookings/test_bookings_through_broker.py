@@ -135,6 +135,25 @@ def test_not_eligible_member_is_refused_and_leaves_no_account(rpc, catalogue, su
     ]
 
 
+def test_bookings_are_listed_by_coach_and_a_coach_sees_only_their_own(
+    rpc, admin, catalogue, subscribers
+):
+    aino = add_coach(rpc, admin, catalogue["service"]["id"], name="Aino Valmentaja")
+    coachee = coachee_form(subscribers["roster"]["id"])
+    kaisa = catalogue["coach"]
+    rpc.bookings.create_booking(
+        booking_request(catalogue, TUESDAY_9, coachee, coach_id=kaisa["id"])
+    )
+    rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, coachee, coach_id=aino["id"]))
+    tuesday = {"from": "2027-03-02T00:00:00+02:00", "to": "2027-03-03T00:00:00+02:00"}
+
+    by_aino = rpc.bookings.list_bookings(admin, {**tuesday, "coach_id": aino["id"]})["items"]
+    asked_of_kaisa = rpc.bookings.list_bookings(kaisa["actor"], {"coach_id": aino["id"]})
+
+    assert [booking["coach_id"] for booking in by_aino] == [aino["id"]]
+    assert asked_of_kaisa["items"] == []
+
+
 def test_personal_identity_code_in_the_message_is_refused(rpc, catalogue, subscribers):
     form = coachee_form(subscribers["roster"]["id"])
     with pytest.raises(InvalidInput) as caught:
