@@ -62,6 +62,7 @@ class Stack:
     url: str
     amqp_uri: str
     processes: dict[str, subprocess.Popen]
+    database_urls: dict[str, str] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -201,7 +202,7 @@ def isolated_stack(**settings: str) -> Iterator[Stack]:
         servers = dict(AMQP_URI=amqp_uri, GATEWAY_ADDRESS=gateway_address, **s3, **smtp)
         env = stack_environment(database_urls, {**servers, **settings})
         processes = resources.enter_context(running_stack(env, f"{url}/healthz"))
-        yield Stack(url, amqp_uri, processes)
+        yield Stack(url, amqp_uri, processes, database_urls)
 
 
 def ignore_ctrl_c() -> None:

@@ -22,6 +22,7 @@ from gateway.pages.admin_people_reads import (
     BOOKING_PAGE_SIZE,
     PERSON_PAGE_SIZE,
     QUEUE_SHOWN,
+    at_once,
     bookings_between,
     catalogue_names,
     subscriber_names,
@@ -115,23 +116,27 @@ class AdminPeoplePages:
     def admin_home(self, request, visitor):
         """`/tyopoyta` for an administrator: what waits for a decision, then today."""
         actor = visitor.caller.actor
-        queue = waiting_queue(self.bookings, actor)
         today = self.clock.now().astimezone(HELSINKI).date()
         start, end = helsinki_midnight(today), day_as_instant(today.isoformat(), 1)
-        todays = bookings_between(self.bookings, actor, start, end)
+        queue, todays, names = at_once(
+            lambda: waiting_queue(self.bookings, actor),
+            lambda: bookings_between(self.bookings, actor, start, end),
+            lambda: catalogue_names(self.bookings),
+        )
         context = {
             "queue": queue[:QUEUE_SHOWN],
             "queue_count": len(queue),
             "today": today.isoformat(),
             "todays_count": sum(1 for booking in todays if booking["status"] != CANCELLED),
             "areas": MENUS[ADMIN][1:],
-            "names": catalogue_names(self.bookings),
+            "names": names,
             **WORDS,
         }
         return render(visitor, "admin_people/home.html", context)
 
     @page("GET", BOOKINGS, roles=ADMIN_ONLY)
     def admin_bookings_page(self, request, visitor):
+        """All bookings, 50 at a time by their start, as the API's list pages them."""
         shown = args_of(request, BOOKING_FILTERS)
         query = dict(shown, **args_of(request, ("cursor",)), limit=BOOKING_PAGE_SIZE)
         for name, days_later in (("from", 0), ("to", 1)):
@@ -143,27 +148,33 @@ class AdminPeoplePages:
             "bookings": [],
             "next_cursor": None,
             "paged": "cursor" in query,
-            "names": catalogue_names(self.bookings),
             "statuses": STATUSES,
             **WORDS,
         }
         try:
             filters = load_form(BookingFilter, query, visitor)
-        except FormRefused as refusal:
-            context["errors"] = refusal.errors
-            return render(visitor, "admin_people/bookings.html", context, status=422)
-        listed = self.bookings.list_bookings(visitor.caller.actor, filters)
+            listed, context["names"] = at_once(
+                lambda: self.bookings.list_bookings(visitor.caller.actor, filters),
+                lambda: catalogue_names(self.bookings),
+            )
+        except (FormRefused, InvalidInput) as exc:
+            context["errors"], status = refused(exc, visitor)
+            context["names"] = catalogue_names(self.bookings)
+            return render(visitor, "admin_people/bookings.html", context, status=status)
         context.update(bookings=listed["items"], next_cursor=listed["next_cursor"])
         return render(visitor, "admin_people/bookings.html", context)
 
     @page("GET", QUEUE, roles=ADMIN_ONLY)
     def admin_eligibility_queue(self, request, visitor):
-        queue = waiting_queue(self.bookings, visitor.caller.actor)
+        queue, names = at_once(
+            lambda: waiting_queue(self.bookings, visitor.caller.actor),
+            lambda: catalogue_names(self.bookings),
+        )
         context = {
             "queue": queue,
             "decision": request.args.get("paatos"),
             "decided": request.args.get("varaus"),
-            "names": catalogue_names(self.bookings),
+            "names": names,
             **WORDS,
         }
         return render(visitor, "admin_people/queue.html", context)
@@ -190,23 +201,23 @@ class AdminPeoplePages:
     def render_booking(self, visitor, booking_id: str, errors: dict, status: int = 200):
         """A booking with its coachee's profile, read (and audited) as the API reads it."""
         actor = visitor.caller.actor
-        booking = self.bookings.get_booking(booking_id, actor)
+        booking, names = at_once(
+            lambda: self.bookings.get_booking(booking_id, actor),
+            lambda: catalogue_names(self.bookings),
+        )
+        coachee = subscriber = None
         try:
             coachee = read_coachee_profile(self.accounts, booking["coachee_id"], actor)
-        except NotFound:
-            coachee = None
-        subscriber = None
-        if coachee and coachee["subscriber_id"]:
-            try:
+            if coachee["subscriber_id"]:
                 subscriber = self.billing.get_subscriber(coachee["subscriber_id"])
-            except NotFound:
-                subscriber = None
+        except NotFound:
+            pass
         context = {
             "booking": booking,
             "coachee": coachee,
             "subscriber": subscriber,
             "errors": errors,
-            "names": catalogue_names(self.bookings),
+            "names": names,
             **WORDS,
         }
         return render(visitor, "admin_people/booking.html", context, status=status)
@@ -224,11 +235,14 @@ class AdminPeoplePages:
             context["errors"] = refusal.errors
             return render(visitor, "admin_people/coachees.html", context, status=422)
         actor = visitor.caller.actor
-        found = self.accounts.search_coachees(query["q"], actor, query["limit"], query["cursor"])
+        found, names = at_once(
+            lambda: self.accounts.search_coachees(
+                query["q"], actor, query["limit"], query["cursor"]
+            ),
+            lambda: subscriber_names(self.billing, actor),
+        )
         context.update(
-            coachees=found["items"],
-            next_cursor=found["next_cursor"],
-            subscriber_names=subscriber_names(self.billing, actor),
+            coachees=found["items"], next_cursor=found["next_cursor"], subscriber_names=names
         )
         return render(visitor, "admin_people/coachees.html", context)
 
@@ -238,10 +252,13 @@ class AdminPeoplePages:
 
     def render_coachee(self, visitor, account_id: str, errors: dict, changed=None, status=200):
         actor = visitor.caller.actor
-        coachee = read_coachee_profile(self.accounts, account_id, actor)
+        coachee, names = at_once(
+            lambda: read_coachee_profile(self.accounts, account_id, actor),
+            lambda: subscriber_names(self.billing, actor),
+        )
         context = {
             "coachee": coachee,
-            "subscriber_names": subscriber_names(self.billing, actor),
+            "subscriber_names": names,
             "login": login_state(coachee, self.clock.now()),
             "errors": errors,
             "changed": changed,
@@ -305,12 +322,12 @@ class AdminPeoplePages:
         except FormRefused as refusal:
             context["errors"] = refusal.errors
             return render(visitor, "admin_people/staff.html", context, status=422)
-        listed = self.accounts.list_staff(actor, asked["limit"], asked["cursor"])
-        context.update(
-            staff=listed["items"],
-            next_cursor=listed["next_cursor"],
-            subscriber_names=subscriber_names(self.billing, actor),
+        listed, names = at_once(
+            lambda: self.accounts.list_staff(actor, asked["limit"], asked["cursor"]),
+            lambda: subscriber_names(self.billing, actor),
         )
+        context.update(staff=listed["items"], next_cursor=listed["next_cursor"])
+        context["subscriber_names"] = names
         return render(visitor, "admin_people/staff.html", context)
 
     @page("GET", STAFF + "/uusi", roles=ADMIN_ONLY)
@@ -347,12 +364,15 @@ class AdminPeoplePages:
 
     def render_staff_member(self, visitor, account_id: str, errors, changed=None, status=200):
         actor = visitor.caller.actor
-        member = self.accounts.get_account(account_id, actor)
+        member, names = at_once(
+            lambda: self.accounts.get_account(account_id, actor),
+            lambda: subscriber_names(self.billing, actor),
+        )
         if member["role"] not in STAFF_ROLES:
             raise NotFound("No such staff account.")
         context = {
             "member": member,
-            "subscriber_names": subscriber_names(self.billing, actor),
+            "subscriber_names": names,
             "login": login_state(member, self.clock.now()),
             "errors": errors,
             "changed": changed,
