@@ -32,7 +32,7 @@ REFUSAL_WORDS = {
         "ja varaus peruttiin."
     ),
 }
-UNTIL_MISSING = N_("Anna päivä, jona kirjautuminen avautuu taas.")
+UNTIL_MISSING = N_("Anna päivä, tai estä kirjautuminen pysyvästi.")
 
 
 def explained(exc: DomainError, visitor, field: str = "_form") -> FormRefused:

@@ -312,7 +312,7 @@ def test_a_coachee_login_is_disabled_until_a_day_or_for_good_then_enabled(
     enabled = admin_browser.post_form(login_form, {"toimi": "enable"})
 
     assert no_day.status_code == 422
-    assert "Anna päivä, jona kirjautuminen avautuu taas." in no_day.text
+    assert "Anna päivä, tai estä kirjautuminen pysyvästi." in no_day.text
     assert past.status_code == 422
     assert "Valitse päivä, joka on tämän päivän jälkeen." in past.text
     assert until.status_code == 303
