@@ -16,6 +16,7 @@ from gateway.pages.admin_people_forms import (
     helsinki_midnight,
     login_change,
     login_state,
+    logins_of,
     refused,
 )
 from gateway.pages.admin_people_reads import (
@@ -181,7 +182,7 @@ class AdminPeoplePages:
 
     @page("GET", BOOKINGS + "/<uuid:booking_id>", roles=ADMIN_ONLY)
     def admin_booking_page(self, request, visitor, booking_id):
-        return self.render_booking(visitor, str(booking_id), {})
+        return self.admin_booking_view(visitor, str(booking_id), {})
 
     @page("POST", BOOKINGS + "/<uuid:booking_id>/kelpoisuus", roles=ADMIN_ONLY)
     def admin_decide_eligibility(self, request, visitor, booking_id):
@@ -194,11 +195,11 @@ class AdminPeoplePages:
             self.bookings.decide_eligibility(booking_id, decision["approved"], visitor.caller.actor)
         except REFUSALS as exc:
             errors, status = refused(exc, visitor)
-            return self.render_booking(visitor, booking_id, errors, status=status)
+            return self.admin_booking_view(visitor, booking_id, errors, status=status)
         outcome = DECISIONS[str(decision["approved"]).lower()]
         return redirect(visitor, f"{QUEUE}?paatos={outcome}&varaus={booking_id}")
 
-    def render_booking(self, visitor, booking_id: str, errors: dict, status: int = 200):
+    def admin_booking_view(self, visitor, booking_id: str, errors: dict, status: int = 200):
         """A booking with its coachee's profile, read (and audited) as the API reads it."""
         actor = visitor.caller.actor
         booking, names = at_once(
@@ -242,15 +243,18 @@ class AdminPeoplePages:
             lambda: subscriber_names(self.billing, actor),
         )
         context.update(
-            coachees=found["items"], next_cursor=found["next_cursor"], subscriber_names=names
+            coachees=found["items"],
+            next_cursor=found["next_cursor"],
+            subscriber_names=names,
+            logins=logins_of(found["items"], self.clock.now()),
         )
         return render(visitor, "admin_people/coachees.html", context)
 
     @page("GET", COACHEES + "/<uuid:account_id>", roles=ADMIN_ONLY)
     def admin_coachee_page(self, request, visitor, account_id):
-        return self.render_coachee(visitor, str(account_id), {}, request.args.get("muutettu"))
+        return self.admin_coachee_view(visitor, str(account_id), {}, request.args.get("muutettu"))
 
-    def render_coachee(self, visitor, account_id: str, errors: dict, changed=None, status=200):
+    def admin_coachee_view(self, visitor, account_id: str, errors: dict, changed=None, status=200):
         actor = visitor.caller.actor
         coachee, names = at_once(
             lambda: read_coachee_profile(self.accounts, account_id, actor),
@@ -269,9 +273,9 @@ class AdminPeoplePages:
     @page("GET", COACHEES + "/<uuid:account_id>/muokkaa", roles=ADMIN_ONLY)
     def admin_coachee_form(self, request, visitor, account_id):
         coachee = read_coachee_profile(self.accounts, str(account_id), visitor.caller.actor)
-        return self.render_coachee_form(visitor, coachee, coachee, {})
+        return self.admin_coachee_form_view(visitor, coachee, coachee, {})
 
-    def render_coachee_form(self, visitor, coachee: dict, values: dict, errors, status=200):
+    def admin_coachee_form_view(self, visitor, coachee: dict, values: dict, errors, status=200):
         context = {
             "coachee": coachee,
             "values": values,
@@ -290,7 +294,7 @@ class AdminPeoplePages:
         except REFUSALS as exc:
             errors, status = refused(exc, visitor)
             coachee = read_coachee_profile(self.accounts, account_id, actor)
-            return self.render_coachee_form(visitor, coachee, posted, errors, status=status)
+            return self.admin_coachee_form_view(visitor, coachee, posted, errors, status=status)
         return redirect(visitor, f"{COACHEES}/{account_id}?muutettu=tiedot")
 
     @page("POST", COACHEES + "/<uuid:account_id>/kirjautuminen", roles=ADMIN_ONLY)
@@ -298,13 +302,13 @@ class AdminPeoplePages:
         account_id = str(account_id)
         update = self.accounts.update_account
         try:
-            change = self.change_login(request, visitor, account_id, CoacheeChanges, update)
+            change = self.admin_change_login(request, visitor, account_id, CoacheeChanges, update)
         except REFUSALS as exc:
             errors, status = refused(exc, visitor, "toimi")
-            return self.render_coachee(visitor, account_id, errors, status=status)
+            return self.admin_coachee_view(visitor, account_id, errors, status=status)
         return redirect(visitor, f"{COACHEES}/{account_id}?muutettu={change}")
 
-    def change_login(self, request, visitor, account_id: str, schema, update) -> str:
+    def admin_change_login(self, request, visitor, account_id: str, schema, update) -> str:
         """Disables or enables a login as the API's PATCH does; says which it was."""
         changes = load_form(schema, login_change(form_of(request), visitor), visitor)
         edit_account(self.accounts, update, account_id, changes, visitor.caller.actor)
@@ -327,14 +331,14 @@ class AdminPeoplePages:
             lambda: subscriber_names(self.billing, actor),
         )
         context.update(staff=listed["items"], next_cursor=listed["next_cursor"])
-        context["subscriber_names"] = names
+        context.update(subscriber_names=names, logins=logins_of(listed["items"], self.clock.now()))
         return render(visitor, "admin_people/staff.html", context)
 
     @page("GET", STAFF + "/uusi", roles=ADMIN_ONLY)
     def admin_new_staff_form(self, request, visitor):
-        return self.render_staff_form(visitor, {}, {})
+        return self.admin_staff_form_view(visitor, {}, {})
 
-    def render_staff_form(self, visitor, values: dict, errors: dict, status=200):
+    def admin_staff_form_view(self, visitor, values: dict, errors: dict, status=200):
         context = {
             "values": values,
             "errors": errors,
@@ -354,15 +358,17 @@ class AdminPeoplePages:
             created = self.accounts.create_staff(data, visitor.caller.actor)
         except REFUSALS as exc:
             errors, status = refused(exc, visitor)
-            return self.render_staff_form(visitor, posted, errors, status=status)
+            return self.admin_staff_form_view(visitor, posted, errors, status=status)
         context = {"created": created["account"], "password": created["initial_password"], **WORDS}
         return render(visitor, "admin_people/staff_created.html", context, status=201)
 
     @page("GET", STAFF + "/<uuid:account_id>", roles=ADMIN_ONLY)
     def admin_staff_member_page(self, request, visitor, account_id):
-        return self.render_staff_member(visitor, str(account_id), {}, request.args.get("muutettu"))
+        return self.admin_staff_member_view(
+            visitor, str(account_id), {}, request.args.get("muutettu")
+        )
 
-    def render_staff_member(self, visitor, account_id: str, errors, changed=None, status=200):
+    def admin_staff_member_view(self, visitor, account_id: str, errors, changed=None, status=200):
         actor = visitor.caller.actor
         member, names = at_once(
             lambda: self.accounts.get_account(account_id, actor),
@@ -389,7 +395,7 @@ class AdminPeoplePages:
             edit_account(self.accounts, self.accounts.update_staff, account_id, changes, actor)
         except REFUSALS as exc:
             errors, status = refused(exc, visitor, "role")
-            return self.render_staff_member(visitor, account_id, errors, status=status)
+            return self.admin_staff_member_view(visitor, account_id, errors, status=status)
         return redirect(visitor, f"{STAFF}/{account_id}?muutettu=rooli")
 
     @page("POST", STAFF + "/<uuid:account_id>/kirjautuminen", roles=ADMIN_ONLY)
@@ -397,8 +403,10 @@ class AdminPeoplePages:
         account_id = str(account_id)
         update = self.accounts.update_staff
         try:
-            change = self.change_login(request, visitor, account_id, StaffAccountChanges, update)
+            change = self.admin_change_login(
+                request, visitor, account_id, StaffAccountChanges, update
+            )
         except REFUSALS as exc:
             errors, status = refused(exc, visitor, "toimi")
-            return self.render_staff_member(visitor, account_id, errors, status=status)
+            return self.admin_staff_member_view(visitor, account_id, errors, status=status)
         return redirect(visitor, f"{STAFF}/{account_id}?muutettu={change}")

@@ -99,3 +99,8 @@ def login_state(account: dict, now: datetime) -> str:
     if until and datetime.fromisoformat(until) > now:
         return UNTIL
     return ENABLE
+
+
+def logins_of(accounts: list[dict], now: datetime) -> dict[str, str]:
+    """Each listed account's `login_state`, by id."""
+    return {account["id"]: login_state(account, now) for account in accounts}
