@@ -14,6 +14,7 @@ from gateway.pages.admin_people_forms import (
     day_as_instant,
     form_boolean,
     helsinki_midnight,
+    load_with_days,
     login_change,
     login_state,
     logins_of,
@@ -153,7 +154,7 @@ class AdminPeoplePages:
             **WORDS,
         }
         try:
-            filters = load_form(BookingFilter, query, visitor)
+            filters = load_with_days(BookingFilter, query, visitor)
             listed, context["names"] = at_once(
                 lambda: self.bookings.list_bookings(visitor.caller.actor, filters),
                 lambda: catalogue_names(self.bookings),
@@ -310,7 +311,7 @@ class AdminPeoplePages:
 
     def admin_change_login(self, request, visitor, account_id: str, schema, update) -> str:
         """Disables or enables a login as the API's PATCH does; says which it was."""
-        changes = load_form(schema, login_change(form_of(request), visitor), visitor)
+        changes = load_with_days(schema, login_change(form_of(request), visitor), visitor)
         edit_account(self.accounts, update, account_id, changes, visitor.caller.actor)
         return "estetty" if changes["disabled"] else "sallittu"
 

@@ -6,7 +6,7 @@ the JSON booleans; the contract's schema then decides as it does for the API.
 
 from datetime import date, datetime, time, timedelta
 
-from gateway.pages.forms import FormRefused
+from gateway.pages.forms import FormRefused, load_form
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from services.contracts.errors import Conflict, DomainError
@@ -32,6 +32,8 @@ REFUSAL_WORDS = {
         "ja varaus peruttiin."
     ),
 }
+NOT_A_DAY = N_("Anna päivä, joka on kalenterissa, muodossa vvvv-kk-pp.")
+DAY_FIELDS = ("from", "to", "disabled_until")
 UNTIL_MISSING = N_("Anna päivä, tai estä kirjautuminen pysyvästi.")
 
 
@@ -53,6 +55,19 @@ def refused(exc: Exception, visitor, field: str = "_form") -> tuple[dict, int]:
     if isinstance(exc, FormRefused):
         return exc.errors, 422
     return explained(exc, visitor, field).errors, (409 if isinstance(exc, Conflict) else 422)
+
+
+def load_with_days(schema, data: dict, visitor) -> dict:
+    """`load_form`, with a date input's error in days: the schema takes an instant and would
+    speak of a date and a time, which the person never gave."""
+    try:
+        return load_form(schema, data, visitor)
+    except FormRefused as refusal:
+        errors = {
+            name: visitor._(NOT_A_DAY) if name in DAY_FIELDS else message
+            for name, message in refusal.errors.items()
+        }
+        raise FormRefused(errors) from None
 
 
 def helsinki_midnight(day: date) -> str:

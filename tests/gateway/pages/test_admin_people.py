@@ -189,6 +189,7 @@ def test_a_refused_filter_is_422_with_the_error_tied_to_its_field(admin_browser)
     assert 'href="#from"' in answer.text
     assert 'href="#status"' in answer.text
     assert 'aria-describedby="from-hint from-error"' in answer.text
+    assert "Anna päivä, joka on kalenterissa, muodossa vvvv-kk-pp." in answer.text
 
 
 def test_the_booking_page_shows_the_coachee_and_the_read_is_audited(
