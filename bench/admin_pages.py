@@ -13,8 +13,9 @@ one in a hundred waiting for an eligibility decision.
 Measured with CLIENTS concurrent clients for LOAD_SECONDS each, one administrator's login:
 `GET /api/services`; `GET /api/bookings` (the API's own page of 50); the bookings page
 `/hallinta/varaukset` unfiltered, filtered by coach, state and a week, and a page deep in the list
-(its cursor); the eligibility queue; and the administrator's home `/tyopoyta`. Prints figures
-only; the stack is removed at the end.
+(its cursor); the eligibility queue; and the administrator's home `/tyopoyta`; then the first
+three with one client, and each answer's CPU time in the services and the gateway, which a busy
+machine changes less than the latencies. Prints figures only; the stack is removed at the end.
 """
 
 import os
@@ -150,6 +151,33 @@ def measured_paths(rows: list[dict], coach_id: str) -> list[tuple[str, str]]:
     ]
 
 
+def measured(stack: Stack, headers: dict, paths: list[tuple[str, str]], clients: int) -> list:
+    """A row per path: `clients` clients asking for it for LOAD_SECONDS."""
+    table: list[LoadRow] = []
+    for measurement, path in paths:
+        print(f"measuring with {clients} client(s): {measurement}")
+        opened = [Client(stack.url, headers) for _ in range(clients)]
+        try:
+            loops = [requesting(client, path) for client in opened]
+            table.append(load_row(stack, measurement, loops, LOAD_SECONDS))
+        finally:
+            for client in opened:
+                client.connection.close()
+    return table
+
+
+def service_ms_per_request(row: LoadRow) -> str:
+    """The services' and the gateway's CPU time per answer: what a request costs, whatever
+    else keeps the machine busy."""
+    answers = max(1, len(row.replies))
+    spent = {
+        name: cores * row.seconds * 1000 / answers
+        for name, cores in row.cpu.items()
+        if name != "machine" and cores >= 0.005
+    }
+    return ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(spent.items(), key=lambda s: -s[1]))
+
+
 def run() -> None:
     load_before = os.getloadavg()[0]
     with isolated_stack() as stack:
@@ -162,23 +190,21 @@ def run() -> None:
         print(f"writing {len(rows):,} bookings")
         seed_bookings(stack, rows)
         waiting = sum(row["status"] == PENDING for row in rows)
-        table: list[LoadRow] = []
-        for measurement, path in measured_paths(rows, coach_ids[0]):
-            print(f"measuring: {measurement}")
-            clients = [Client(stack.url, headers) for _ in range(CLIENTS)]
-            try:
-                loops = [requesting(client, path) for client in clients]
-                table.append(load_row(stack, measurement, loops, LOAD_SECONDS))
-            finally:
-                for client in clients:
-                    client.connection.close()
+        paths = measured_paths(rows, coach_ids[0])
+        loaded = measured(stack, headers, paths, CLIENTS)
+        alone = measured(stack, headers, paths[:3], 1)
     print()
     print(machine_description("Valmennuskalenteri admin pages", load_before))
     print(
         f"{len(rows):,} bookings of {len(coach_ids)} coaches ({waiting} waiting for a decision); "
-        f"{CLIENTS} clients, {LOAD_SECONDS} s each"
+        f"{LOAD_SECONDS} s each"
     )
-    print_load_rows(table)
+    for title, table in ((f"{CLIENTS} clients", loaded), ("one client", alone)):
+        print(f"\n{title}:")
+        print_load_rows(table)
+    print(f"\nCPU ms per answer ({CLIENTS} clients):")
+    for row in loaded:
+        print(f"  {row.measurement:<64} {service_ms_per_request(row)}")
 
 
 if __name__ == "__main__":
