@@ -45,11 +45,13 @@ def test_healthz_names_the_service_that_does_not_answer(
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [
-        ("GET", "/no/such/page", 404, "not_found"),
+        ("GET", "/api/no/such/route", 404, "not_found"),
         ("POST", "/healthz", 405, "method_not_allowed"),
     ],
 )
-def test_unrouted_requests_get_a_json_error(gateway_url, web_session, method, path, status, code):
+def test_unrouted_api_requests_get_a_json_error(
+    gateway_url, web_session, method, path, status, code
+):
     response = web_session.request(method, f"{gateway_url}{path}", timeout=5)
 
     assert response.status_code == status
