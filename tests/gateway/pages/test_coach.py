@@ -5,6 +5,8 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from tests.gateway.booking_api import (
     PASSWORD,
@@ -80,6 +82,38 @@ def test_the_booking_page_shows_how_to_reach_the_coachee_and_takes_notes(coach_b
     edited = coach_browser.post_form(edit_path, {"body": "Tavoite: CV ja hakemus."})
     assert edited.status_code == 303
     assert "Tavoite: CV ja hakemus." in coach_browser.get(path).text
+
+
+def move_into_the_past(database_url: str, booking_id: str) -> None:
+    """The session began an hour ago: the system's clocks cannot be moved in this stack."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE bookings SET starts_at = now() - interval '1 hour', ends_at = now() "
+                "WHERE id = :id"
+            ),
+            {"id": booking_id},
+        )
+    engine.dispose()
+
+
+def test_the_coach_records_the_outcome_once_the_session_has_begun(
+    coach_browser, booked, service_databases
+):
+    path = f"/kalenteri/varaus/{booked['booking']['id']}"
+    move_into_the_past(service_databases["bookings"], booked["booking"]["id"])
+    coach_browser.get(path)
+
+    unchosen = coach_browser.post_form(f"{path}/tulos", {})
+    recorded = coach_browser.post_form(f"{path}/tulos", {"outcome": "completed"})
+
+    assert unchosen.status_code == 422
+    assert 'href="#outcome"' in unchosen.text
+    assert recorded.status_code == 303
+    shown = coach_browser.get(recorded.headers["Location"])
+    assert "Valmennuksen tulos kirjattu." in shown.text
+    assert "Toteutunut" in shown.text
 
 
 def test_another_coachs_booking_and_an_unknown_note_are_404_pages(
