@@ -5,13 +5,12 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 
 from tests.gateway.booking_api import (
     PASSWORD,
     booking_form,
     free_slots,
+    move_into_the_past,
     next_week_day,
     set_up_catalogue,
 )
@@ -82,20 +81,6 @@ def test_the_booking_page_shows_how_to_reach_the_coachee_and_takes_notes(coach_b
     edited = coach_browser.post_form(edit_path, {"body": "Tavoite: CV ja hakemus."})
     assert edited.status_code == 303
     assert "Tavoite: CV ja hakemus." in coach_browser.get(path).text
-
-
-def move_into_the_past(database_url: str, booking_id: str) -> None:
-    """The session began an hour ago: the system's clocks cannot be moved in this stack."""
-    engine = create_engine(database_url, poolclass=NullPool)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE bookings SET starts_at = now() - interval '1 hour', ends_at = now() "
-                "WHERE id = :id"
-            ),
-            {"id": booking_id},
-        )
-    engine.dispose()
 
 
 def test_the_coach_records_the_outcome_once_the_session_has_begun(
