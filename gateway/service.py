@@ -4,7 +4,6 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 
 from gateway.auth import Authentication
-from gateway.observed import RouteNames
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.bookings import BookingRoutes
@@ -43,4 +42,3 @@ class GatewayService(
     media = TimedRpcProxy(MEDIA)
     metrics = Metrics()
     tracing = RequestTracing()
-    route_names = RouteNames()

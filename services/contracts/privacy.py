@@ -66,7 +66,7 @@ class RequestRegistration(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "The login name the person gave."},
     )
-    received_at = fields.AwareDateTime(
+    received_at = timestamp(
         load_default=None,
         metadata={
             "description": "When the request arrived (a letter may come earlier); now if not given."
@@ -216,8 +216,8 @@ class AuditQuery(Schema):
     actor = fields.UUID(
         load_default=None, metadata={"description": "The staff member (or person) who acted."}
     )
-    from_ = fields.AwareDateTime(load_default=None, data_key="from")
-    to = fields.AwareDateTime(load_default=None)
+    from_ = timestamp(load_default=None, data_key="from")
+    to = timestamp(load_default=None)
     limit = page_limit(100, 500)
     cursor = cursor()
 
@@ -239,7 +239,7 @@ class AuditPage(Schema):
 
 
 class BreachReport(Schema):
-    discovered_at = fields.AwareDateTime(required=True)
+    discovered_at = timestamp(required=True)
     description = text(4000, required=True)
     personal_data_involved = text(
         2000, required=True, metadata={"description": "Whose data and which kinds, roughly."}
@@ -247,7 +247,7 @@ class BreachReport(Schema):
 
 
 class BreachUpdate(Schema):
-    authority_notified_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    authority_notified_at = timestamp(load_default=None, allow_none=True)
     measures = text(4000, load_default=None, allow_none=True)
     closed = boolean(load_default=None, allow_none=True)
 

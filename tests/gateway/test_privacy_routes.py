@@ -7,29 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.contracts.accounts import ADMIN, PRIVACY
 from tests.conftest import wait_for
-from tests.gateway.api_client import unique
 from tests.gateway.conftest import Person
-
-
-@pytest.fixture
-def make_privacy_officer(accounts_rpc, make_admin):
-    def make() -> Person:
-        admin = make_admin()
-        username = unique("tietosuoja")
-        created = accounts_rpc.create_staff(
-            {
-                "username": username,
-                "role": PRIVACY,
-                "name": "Terhi Tietosuoja",
-                "email": f"{username}@example.fi",
-            },
-            {"account_id": admin.account_id, "role": ADMIN},
-        )
-        return Person(str(created["account"]["id"]), username, created["initial_password"])
-
-    return make
 
 
 @pytest.fixture
