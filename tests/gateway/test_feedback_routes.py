@@ -234,7 +234,7 @@ def test_the_summary_over_the_whole_calendar_answers_and_beyond_it_is_422(client
         return client.request(
             "GET",
             "/api/feedback/summary",
-            params={"from": first, "to": last},
+            params={"from": first, "to": last, "service_id": session["setup"]["service"]["id"]},
             headers=session["admin"].with_bearer(),
         )
 
