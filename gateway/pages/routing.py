@@ -21,6 +21,7 @@ from gateway.auth import CSRF_HEADER, UNSAFE_METHODS
 from gateway.cookies import TEST_COOKIE
 from gateway.errors import ApiError
 from gateway.http import JsonWebServer, error_response, secured
+from gateway.observed import ROUTE_KEY
 from gateway.pages.errors import error_page, is_page_path
 from gateway.pages.forms import FORM_TOKEN_FIELD
 from gateway.pages.navigation import LOGIN
@@ -50,6 +51,7 @@ class PageRoute(HttpRequestHandler):
 
     def get_entrypoint_parameters(self, request):
         request.url_rule = self.url
+        request.environ[ROUTE_KEY] = self.url
         return super().get_entrypoint_parameters(request)
 
     def response_from_result(self, result) -> Response:
