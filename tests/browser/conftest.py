@@ -17,7 +17,13 @@ from eventlet import patcher
 
 from gateway.cookies import SESSION_COOKIE
 from tests.browser.mailbox import Mailbox
-from tests.browser.people import StaffMember, first_admin, new_staff_member
+from tests.browser.people import (
+    Coachee,
+    StaffMember,
+    booked_coachee,
+    first_admin,
+    new_staff_member,
+)
 from tests.browser.site import Site, running_site
 from tests.gateway.api_client import ApiClient, Login, new_address
 from tests.gateway.booking_api import set_up_catalogue
@@ -127,6 +133,17 @@ def catalogue(admin):
 
     def make() -> dict:
         return set_up_catalogue(admin.api, {})
+
+    return make
+
+
+@pytest.fixture
+def coachee(site):
+    """`coachee(catalogue())`: a new coachee with a confirmed booking next Tuesday; their
+    `username`, `password`, `email` and `booking` (the API's answer)."""
+
+    def make(made: dict) -> Coachee:
+        return booked_coachee(site, made)
 
     return make
 
