@@ -78,6 +78,10 @@ def test_an_administrator_handles_breaches_but_not_requests(browser, make_admin)
     browser.log_in(admin.username, admin.password)
 
     assert browser.get("/tietosuoja/loukkaukset").status_code == 200
+    in_english = browser.get("/tietosuoja/loukkaukset", headers={"Accept-Language": "en"})
+    assert (
+        "The register has no breaches." in in_english.text or "Breach register" in in_english.text
+    )
     assert browser.get("/tietosuoja/loukkaukset/uusi").status_code == 200
     assert browser.get("/tietosuoja/pyynnot").status_code == 403
     assert browser.get("/tietosuoja/sailytys").status_code == 403
@@ -86,6 +90,7 @@ def test_an_administrator_handles_breaches_but_not_requests(browser, make_admin)
 def test_a_refused_request_names_its_fields(officer, coachee):
     empty = register(officer, "export", "")
     unknown = register(officer, "export", "eiketaan0000")
+    unknown_erasure = register(officer, "erasure", "eiketaan0000")
     rectification = register(officer, "rectification", "eiketaan0000")
     tomorrow = typed(datetime.now(UTC) + timedelta(days=1))
     in_future = register(officer, "inspection", coachee.username, received_at=tomorrow)
@@ -95,6 +100,7 @@ def test_a_refused_request_names_its_fields(officer, coachee):
     assert 'aria-describedby="username-error"' in empty.text
     assert unknown.status_code == 422
     assert "Tällä käyttäjätunnuksella ei ole valmennettavaa." in unknown.text
+    assert unknown_erasure.status_code == 422 and 'href="#username"' in unknown_erasure.text
     assert rectification.status_code == 422
     assert "Kerro, mikä tieto oli väärin." in rectification.text
     assert in_future.status_code == 422
