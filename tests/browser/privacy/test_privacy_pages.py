@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from gateway.pages.i18n import HELSINKI
 from services.contracts.accounts import ADMIN, PRIVACY
@@ -113,8 +115,23 @@ def record_breach(member, hours_ago: float) -> dict:
     return answer.json()
 
 
-def test_every_privacy_page_is_accessible_with_data(page, officer, make_coachee):
+def created_before_the_coming_run(site, officer, username: str) -> None:
+    """Moves the coachee's account creation to the day before the coming retention run's
+    limit, so the retention page has someone to show (an account cannot be made in the past)."""
+    preview = officer.api.request("GET", "/api/privacy/retention/preview").json()
+    created_at = datetime.fromisoformat(preview["created_before"]) - timedelta(days=1)
+    engine = create_engine(site.env["ACCOUNTS_DATABASE_URL"], poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE accounts SET created_at = :created_at WHERE username = :username"),
+            {"created_at": created_at, "username": username},
+        )
+    engine.dispose()
+
+
+def test_every_privacy_page_is_accessible_with_data(site, page, officer, make_coachee):
     username = make_coachee()
+    created_before_the_coming_run(site, officer, username)
     inspection = register(officer, "inspection", username)
     rectification = register(officer, "rectification", username, description="Puhelin väärin")
     breach = record_breach(officer, hours_ago=5)
@@ -134,6 +151,8 @@ def test_every_privacy_page_is_accessible_with_data(page, officer, make_coachee)
         assert_accessible(page)
         screenshots(page, name)
     expect(page.get_by_text(re.compile(r"\d+ h jäljellä"))).to_be_visible()
+    page.goto("/tietosuoja/sailytys")
+    expect(page.get_by_role("rowheader", name=username)).to_be_visible()
 
     for name, path, button in (
         ("privacy-new-request-refused", "/tietosuoja/pyynnot/uusi", "Kirjaa pyyntö"),
