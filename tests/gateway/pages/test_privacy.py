@@ -3,6 +3,7 @@ retention, the audit log and the breach register; forms refused with 422, accept
 and each page for its roles only."""
 
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -83,6 +84,7 @@ def test_an_administrator_handles_breaches_but_not_requests(browser, make_admin)
         "The register has no breaches." in in_english.text or "Breach register" in in_english.text
     )
     assert browser.get("/tietosuoja/loukkaukset/uusi").status_code == 200
+    assert browser.get(f"/tietosuoja/loukkaukset/{uuid.uuid4()}").status_code == 404
     assert browser.get("/tietosuoja/pyynnot").status_code == 403
     assert browser.get("/tietosuoja/sailytys").status_code == 403
 
@@ -178,6 +180,7 @@ def test_the_request_queue_filters_and_the_home_shows_open_requests(officer, coa
     home = officer.get("/tyopoyta")
 
     assert queue.status_code == 200 and coachee.username in queue.text
+    assert officer.get(f"/tietosuoja/pyynnot/{uuid.uuid4()}").status_code == 404
     assert wrong.status_code == 422 and 'href="#kind"' in wrong.text
     assert home.status_code == 200 and coachee.username in home.text
 
