@@ -7,7 +7,7 @@ confirming post (`vahvistettu=1`) registers it; the saga then starts on its own.
 """
 
 from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
-from gateway.pages.privacy_oversight import PrivacyOversightPages, awaiting_notification
+from gateway.pages.privacy_oversight import PrivacyOversightPages, awaiting_notification, chosen
 from gateway.pages.privacy_times import aware_moment, time_left
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
@@ -30,11 +30,6 @@ CONFIRMED = "vahvistettu"
 CHANGE = "muuta"
 HOME_REQUESTS = 20
 FILTERS = ("status", "kind", "cursor")
-
-
-def chosen(args, names) -> dict:
-    """The query's values for `names`, left out when empty (as `form_of` does for posts)."""
-    return {name: args[name] for name in names if args.get(name, "").strip()}
 
 
 def registration_of(posted: dict) -> dict:

@@ -9,6 +9,7 @@ from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_serv
 from gateway.pages.privacy_times import aware_moment, day_start, time_left, typed_moment
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
+from gateway.request_input import accepted
 from gateway.routes.privacy_oversight import BREACH_HANDLERS
 from services.contracts.accounts import PRIVACY, PageQuery
 from services.contracts.errors import InvalidInput, NotFound
@@ -21,6 +22,11 @@ NEW_BREACH = f"{BREACHES}/uusi"
 AUDIT_FIELDS = ("subject", "actor", "from", "to", "cursor")
 AUDIT_PAGE = 50
 CLOSED_CHECKED = "true"
+
+
+def chosen(args, names) -> dict:
+    """The query's values for `names`, left out when empty (as `form_of` does for posts)."""
+    return {name: args[name].strip() for name in names if args.get(name, "").strip()}
 
 
 def awaiting_notification(breach: dict) -> bool:
@@ -50,8 +56,8 @@ def breach_update_of(posted: dict) -> dict:
 class PrivacyOversightPages:
     @page("GET", RETENTION, roles=(PRIVACY,))
     def retention_page(self, request, visitor):
-        asked = {"cursor": request.args["cursor"]} if request.args.get("cursor") else {}
-        paging = load_form(PageQuery, asked, visitor)
+        asked = chosen(request.args, ("cursor",))
+        paging = accepted(PageQuery(), asked)
         preview = self.privacy.retention_preview(
             visitor.caller.actor, paging["limit"], paging["cursor"]
         )
@@ -59,11 +65,7 @@ class PrivacyOversightPages:
 
     @page("GET", AUDIT_LOG, roles=(PRIVACY,))
     def audit_log_page(self, request, visitor):
-        asked = {
-            name: request.args[name].strip()
-            for name in AUDIT_FIELDS
-            if request.args.get(name, "").strip()
-        }
+        asked = chosen(request.args, AUDIT_FIELDS)
         try:
             query = load_form(AuditQuery, audit_query_of(asked), visitor)
         except FormRefused as refusal:

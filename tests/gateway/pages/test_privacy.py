@@ -236,6 +236,7 @@ def test_the_audit_log_is_searched_by_person_and_day_and_retention_previewed(off
     assert 'href="#actor"' in refused.text and 'href="#from"' in refused.text
     retention = officer.get("/tietosuoja/sailytys")
     assert retention.status_code == 200 and "Tuleva säilytysajan poisto" in retention.text
+    assert officer.get(f"/tietosuoja/sailytys?cursor={'x' * 201}").status_code == 422
 
 
 def test_a_form_without_its_token_is_refused(officer, coachee):
