@@ -84,7 +84,10 @@ def test_privacy_staff_erase_a_coachee_from_the_queue_by_keyboard_only(page, off
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/tietosuoja/pyynnot/[0-9a-f-]{36}\?rekisteroity=1$"))
+    person_log = page.locator("#henkilon-loki")
+    tab_to(page, person_log)
     expect(page.get_by_text("Kaikki vaiheet ovat valmiit.")).to_be_attached(timeout=SAGA_SECONDS)
+    expect(person_log).to_be_focused()
     steps = page.locator("#pyynto ol > li")
     expect(steps).to_have_count(6)
     for position in range(6):
