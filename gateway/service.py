@@ -22,6 +22,7 @@ from gateway.routes.bookings import BookingRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.media import MediaRoutes
 from gateway.routes.meta import MetaRoutes
+from gateway.routes.password_reset import PasswordResetRoutes
 from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
 from gateway.service_calls import TimedRpcProxy
@@ -39,6 +40,7 @@ class GatewayService(
     HealthRoutes,
     MediaRoutes,
     MetaRoutes,
+    PasswordResetRoutes,
     PreferenceRoutes,
     PrivacyRoutes,
     PageSupport,

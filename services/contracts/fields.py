@@ -24,6 +24,8 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 SECRET_MAX_LENGTH = 1024
 NOTHING_TO_CHANGE = "Give at least one field to change."
+LANGUAGES = ("fi", "sv", "en")
+"""The languages the site speaks (and its mails are written in), Finnish first."""
 
 
 def no_identity_code(value) -> None:
