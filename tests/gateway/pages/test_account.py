@@ -160,6 +160,7 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(
     assert form.status_code == 200 and f'value="{token}"' in form.text
     assert different.status_code == 422 and 'href="#password_again"' in different.text
     assert weak.status_code == 422 and 'href="#password"' in weak.text
+    assert "Salasana on liian yleinen" in weak.text
     assert done.status_code == 303
     assert done.headers["Location"] == "/kirjaudu?ilmoitus=salasana-vaihdettu"
     assert "Salasanasi on vaihdettu" in browser.get(done.headers["Location"]).text
@@ -281,6 +282,7 @@ def test_anyone_logged_in_changes_their_password_and_logs_in_again(browser, make
     assert wrong.status_code == 422 and 'id="current_password-error"' in wrong.text
     assert different.status_code == 422 and 'id="new_password_again-error"' in different.text
     assert weak.status_code == 422 and 'id="new_password-error"' in weak.text
+    assert "ei saa sisältää käyttäjätunnustasi" in weak.text
     assert done.status_code == 303
     assert done.headers["Location"] == "/kirjaudu?ilmoitus=salasana-vaihdettu"
     assert SESSION_COOKIE not in browser.cookies
