@@ -8,9 +8,12 @@ the login at once: the saga disables the account in its first step anyway, and t
 then told on a page that needs no login.
 """
 
+from datetime import date, datetime, timedelta
+
 from werkzeug.wrappers import Response
 
 from gateway.pages.forms import FormRefused, form_of, load_form
+from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import ANYONE, page
@@ -72,7 +75,10 @@ class OwnDataPages:
         return render(visitor, "account/erasure_asked.html")
 
     def _own_data(self, visitor, errors=None, export_asked=False, status=200) -> Response:
-        requests = self.own_requests(visitor.caller)
+        requests = [
+            {**item, "due_day": last_day_before(item["due_at"])}
+            for item in self.own_requests(visitor.caller)
+        ]
         context = {
             "requests": requests,
             "any_open": any(item["status"] == OPEN for item in requests),
@@ -94,6 +100,12 @@ def confirmed_password(request, field: str, visitor) -> str:
         return load_form(PasswordConfirmation, data, visitor)["password"]
     except FormRefused as refusal:
         raise FormRefused({field: next(iter(refusal.errors.values()))}) from None
+
+
+def last_day_before(moment: str) -> date:
+    """The day a deadline falls on: privacy keeps it as the instant the day ends (midnight in
+    Helsinki), which as a date would read as the day after."""
+    return (datetime.fromisoformat(moment) - timedelta(microseconds=1)).astimezone(HELSINKI).date()
 
 
 def wrong_password(field: str, visitor) -> dict[str, str]:

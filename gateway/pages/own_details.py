@@ -28,6 +28,7 @@ DETAIL_LABELS = {
     "subscriber_id": N_("Tilaaja"),
     "member_number": N_("Jäsennumero"),
 }
+DEFAULT_IDENTIFIER = "Jäsennumero"
 PASSWORD_LABELS = {
     "current_password": N_("Nykyinen salasana"),
     "new_password": N_("Uusi salasana"),
@@ -57,7 +58,7 @@ class OwnDetailsPages:
                 raise FormRefused(emptied)
             self.accounts.update_account(visitor.account_id, changes, visitor.caller.actor)
         except FormRefused as refusal:
-            errors = {**refusal.errors, **emptied}
+            errors = in_form_order({**refusal.errors, **emptied})
             return self._details_form(visitor, account, posted, errors, status=422)
         except InvalidInput as exc:
             errors = refused_by_service(exc, visitor).errors
@@ -117,6 +118,14 @@ class OwnDetailsPages:
         return render(visitor, "account/details.html", context, status=status)
 
 
+def in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    """The errors in the order the form shows its fields, as the error summary lists them."""
+    order = list(DETAIL_LABELS)
+    return dict(
+        sorted(errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else -1)
+    )
+
+
 def subscriber_options(choices: list[dict], current, visitor) -> list[tuple[str, str]]:
     """The subscribers a coachee may choose; the current one kept even if no longer offered."""
     options = [(str(choice["id"]), choice["name"]) for choice in choices]
@@ -126,10 +135,11 @@ def subscriber_options(choices: list[dict], current, visitor) -> list[tuple[str,
 
 
 def identifier_label(choices: list[dict], current) -> str | None:
-    """What the current subscriber calls the member number, if it names it."""
+    """What the current subscriber calls the member number, when it is not "Jäsennumero"."""
     for choice in choices:
-        if str(choice["id"]) == str(current):
-            return choice.get("identifier_label")
+        label = choice.get("identifier_label") or ""
+        if str(choice["id"]) == str(current) and label.lower() != DEFAULT_IDENTIFIER.lower():
+            return label
     return None
 
 
