@@ -95,6 +95,13 @@ def test_openapi_document_describes_the_account_routes(gateway_url, web_session)
     assert account_id["schema"] == {"type": "string", "format": "uuid"}
     search = {parameter["name"] for parameter in paths["/api/coachees"]["get"]["parameters"]}
     assert search == {"q", "limit", "cursor"}
+    reset = paths["/api/password-reset"]["post"]
+    assert set(reset["responses"]) == {"202", "default"}
+    assert reset["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PasswordResetForm"
+    }
+    assert set(paths["/api/password-reset/check"]) == {"post"}
+    assert set(paths["/api/password-reset/confirm"]["post"]["responses"]) == {"204", "default"}
 
 
 def test_an_unsafe_request_from_another_sites_page_is_refused(gateway_url, web_session):
