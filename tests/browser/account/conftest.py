@@ -1,5 +1,6 @@
 """Coachees for the account pages' browser tests: registered over RPC, as a first booking
-registers one, paid for by a roster subscriber of the session's own."""
+registers one, paid for by a roster subscriber of the session's own. They have no bookings,
+which these pages do not need (the harness's `coachee(catalogue())` books one)."""
 
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ PASSWORD = "Kesäinen-Aamu-Kahvi-2027"
 
 
 @dataclass(frozen=True)
-class Coachee:
+class RegisteredCoachee:
     username: str
     password: str
     email: str
@@ -26,26 +27,17 @@ def subscriber(admin) -> dict:
 
 
 @pytest.fixture
-def make_coachee(site, subscriber):
-    """`make_coachee()`: a new coachee with an email address of its own."""
-
-    def make() -> Coachee:
-        email = f"{unique('maija')}@example.fi"
-        registration = {
-            "name": "Maija Meikäläinen",
-            "email": email,
-            "phone": "040 123 4567",
-            "subscriber_id": subscriber["id"],
-            "member_number": "M-100",
-            "password": PASSWORD,
-        }
-        with ClusterRpcProxy({"AMQP_URI": site.amqp_uri}, timeout=30) as rpc:
-            registered = rpc.accounts.register_coachee(registration)
-        return Coachee(registered["username"], PASSWORD, email)
-
-    return make
-
-
-@pytest.fixture
-def coachee(make_coachee) -> Coachee:
-    return make_coachee()
+def registered_coachee(site, subscriber) -> RegisteredCoachee:
+    """A new coachee with an email address of its own."""
+    email = f"{unique('maija')}@example.fi"
+    registration = {
+        "name": "Maija Meikäläinen",
+        "email": email,
+        "phone": "040 123 4567",
+        "subscriber_id": subscriber["id"],
+        "member_number": "M-100",
+        "password": PASSWORD,
+    }
+    with ClusterRpcProxy({"AMQP_URI": site.amqp_uri}, timeout=30) as rpc:
+        registered = rpc.accounts.register_coachee(registration)
+    return RegisteredCoachee(registered["username"], PASSWORD, email)

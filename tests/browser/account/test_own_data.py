@@ -7,8 +7,10 @@ from tests.browser.accessibility import assert_accessible
 from tests.browser.screenshots import screenshots
 
 
-def test_a_coachee_asks_for_an_export_and_downloads_it(page, context, coachee, api_login_cookies):
-    api_login_cookies(context, coachee.username, coachee.password)
+def test_a_coachee_asks_for_an_export_and_downloads_it(
+    page, context, registered_coachee, api_login_cookies
+):
+    api_login_cookies(context, registered_coachee.username, registered_coachee.password)
     page.goto("/tietojeni-hallinta")
     expect(page.get_by_text("kirjanpitolaki (1336/1997, 2 luvun 10 §)")).to_be_visible()
     assert_accessible(page)
@@ -17,7 +19,7 @@ def test_a_coachee_asks_for_an_export_and_downloads_it(page, context, coachee, a
     page.get_by_role("button", name="Pyydä tietojeni vienti").click()
     expect(page.get_by_role("alert")).to_contain_text("Salasana on väärin")
     assert_accessible(page)
-    page.get_by_label("Salasana viennin vahvistamiseksi").fill(coachee.password)
+    page.get_by_label("Salasana viennin vahvistamiseksi").fill(registered_coachee.password)
     page.get_by_role("button", name="Pyydä tietojeni vienti").click()
     expect(page.get_by_role("status")).to_contain_text("Vientipyyntösi on vastaanotettu")
 

@@ -38,9 +38,9 @@ def test_the_fixed_pages_pass_the_audit_in_swedish_and_english(page):
 
 
 def test_a_coachees_own_pages_pass_the_audit_also_when_refused(
-    page, context, coachee, api_login_cookies
+    page, context, registered_coachee, api_login_cookies
 ):
-    api_login_cookies(context, coachee.username, coachee.password)
+    api_login_cookies(context, registered_coachee.username, registered_coachee.password)
     page.goto("/omat-tiedot")
     assert_accessible(page)
     screenshots(page, "account-omat-tiedot")
