@@ -149,9 +149,7 @@ class PrivacyRoutes(PrivacyOversightRoutes):
     )
     def own_privacy_requests(self, request):
         caller = self.caller(request, roles=(COACHEE,))
-        found = self.privacy.list_subject_requests(caller.account_id)
-        items = [with_download(item) for item in found["items"]]
-        return OwnPrivacyRequestList().dump({"items": items})
+        return OwnPrivacyRequestList().dump({"items": self.own_requests(caller)})
 
     @api(
         "POST",
@@ -165,8 +163,12 @@ class PrivacyRoutes(PrivacyOversightRoutes):
     def request_own_export(self, request):
         caller = self.caller(request, roles=(COACHEE,))
         password = load_body(request, PasswordConfirmation)["password"]
-        self._confirm_password(request, caller.account_id, password)
-        created = self.privacy.request_own_export(caller.account_id, caller.principal["username"])
+        try:
+            created = self.ask_own_export(request, caller, password)
+        except Unauthenticated:
+            raise ApiError(
+                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
+            ) from None
         return 202, RequestAccepted().dump({"request_id": created["id"]})
 
     @api(
@@ -182,10 +184,13 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         """The same as `DELETE /api/me`: accounts records the request, the privacy saga runs it."""
         return self.request_own_erasure(request)
 
-    def _confirm_password(self, request, account_id: str, password: str) -> None:
-        try:
-            self.accounts.confirm_password(account_id, password, self.client_address(request))
-        except Unauthenticated:
-            raise ApiError(
-                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
-            ) from None
+    def own_requests(self, caller) -> list[dict]:
+        """The caller's own requests, newest first, each with its download path (or None)."""
+        found = self.privacy.list_subject_requests(caller.account_id)
+        return [with_download(item) for item in found["items"]]
+
+    def ask_own_export(self, request, caller, password: str) -> dict:
+        """The password re-entered (throttled like a login), then the export asked for; the API
+        and the page ask this way. Raises `Unauthenticated` for a wrong password."""
+        self.accounts.confirm_password(caller.account_id, password, self.client_address(request))
+        return self.privacy.request_own_export(caller.account_id, caller.principal["username"])
