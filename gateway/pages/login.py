@@ -1,10 +1,9 @@
 """Logging in and out (R-COOKIE-2): the login page, its cookie check and the logout.
 
-The page logs in as `POST /api/session` does (`open_session`, the API's `LoginForm`); a checked
-box arrives as text and the schema's `remember_me` takes JSON's `true`, so the page turns the
-box into one. After a login the browser is sent through `/kirjaudu/tarkistus`, which sees whether
-the session cookie came back: a browser that took the test cookie may still refuse a lasting one,
-and without this step the person would only see the login page again without knowing why.
+The page logs in as `POST /api/session` does (`open_session`, the API's `LoginForm`). After a
+login the browser is sent through `/kirjaudu/tarkistus`, which sees whether the session cookie
+came back: a browser that took the test cookie may still refuse a lasting one, and without this
+step the person would only see the login page again without knowing why.
 """
 
 from math import ceil
@@ -42,10 +41,9 @@ class LoginPages:
     def log_in_page(self, request, visitor):
         posted = form_of(request)
         back = posted.pop(RETURN_FIELD, None)
-        posted["remember_me"] = "remember_me" in posted
         shown = {
             "username": posted.get("username", ""),
-            "remember_me": posted["remember_me"],
+            "remember_me": "remember_me" in posted,
             RETURN_FIELD: back,
         }
         try:

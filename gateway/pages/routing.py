@@ -18,7 +18,7 @@ from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from gateway.auth import CSRF_HEADER, UNSAFE_METHODS
-from gateway.cookies import TEST_COOKIE
+from gateway.cookies import SESSION_COOKIE, TEST_COOKIE
 from gateway.errors import ApiError
 from gateway.http import JsonWebServer, error_response, secured
 from gateway.observed import ROUTE_KEY
@@ -35,7 +35,7 @@ STATIC_MAX_AGE = 3600
 
 
 class LoginNeeded(Exception):
-    """The page is for logged-in people and nobody is logged in."""
+    """The page is for logged-in people and nobody is logged in (or their session has ended)."""
 
 
 class CookiesRefused(Exception):
@@ -94,6 +94,8 @@ class PageSupport:
             if not hmac.compare_digest(form_token_sent(request), visitor.form_token):
                 if visitor.caller:
                     self._audit_denial(request, visitor.caller)
+                elif SESSION_COOKIE in request.cookies:
+                    raise LoginNeeded()
                 raise ApiError(403, "csrf_failed", "The form is not from this site.")
         if roles is ANYONE:
             return
