@@ -124,6 +124,10 @@ class BookingPages:
         } or {"_form": visitor._("Valitse palvelun tarkennus ja toteutustapa.")}
         return self.services_page(visitor, catalogue, values, anchored, 422)
 
+    def choice_not_offered(self, visitor, choice: Choice, missing: ChoiceNotOffered):
+        message = visitor._("Valitse palvelun tarkennus ja toteutustapa.")
+        return self.choice_refused(visitor, choice.values(), {str(missing): message})
+
     def chosen(self, request, visitor) -> Choice:
         values = given(request.args)
         try:
@@ -156,7 +160,7 @@ class BookingPages:
         try:
             offer = offer_of(choice, catalogue, coaches)
         except ChoiceNotOffered as missing:
-            return self.choice_refused(visitor, choice.values(), {str(missing): ""})
+            return self.choice_not_offered(visitor, choice, missing)
         context = {
             **self.week_context(choice, slots),
             "offer": offer,
@@ -204,7 +208,7 @@ class BookingPages:
         try:
             offer = offer_of(choice, catalogue, coaches)
         except ChoiceNotOffered as missing:
-            return self.choice_refused(visitor, choice.values(), {str(missing): ""})
+            return self.choice_not_offered(visitor, choice, missing)
         subscribers = more[0] if visitor.caller is None else []
         labels = {each["identifier_label"] for each in subscribers}
         chosen = by_id(subscribers, posted.get("subscriber_id", ""))

@@ -190,6 +190,43 @@ def test_a_personal_identity_code_is_refused_at_its_field_and_nothing_is_booked(
     assert starts_at in {slot["starts_at"] for slot in free_slots(client, setup, next_week_day(1))}
 
 
+def test_a_member_the_subscriber_does_not_know_is_refused_at_the_identifier(browser, client, setup):
+    starts_at = slot_next_tuesday(client, setup)
+    hidden = open_form(browser, setup, starts_at)
+
+    details = personal_details(setup, member_number="M-999")
+    answer = browser.post_form("/varaa/lomake", {**hidden, **details})
+
+    assert answer.status_code == 422
+    assert 'href="#member_number"' in answer.text
+    assert "Tilaaja ei tunnistanut tätä tunnistetta." in answer.text
+    assert SESSION_COOKIE not in browser.cookies
+
+
+def test_a_time_picker_for_a_delivery_method_the_service_lacks_is_the_first_step_again(
+    browser, client, make_admin
+):
+    admin = make_admin()
+    headers = client.log_in(admin.username, admin.password).with_bearer()
+    service = client.request(
+        "POST",
+        "/api/services",
+        headers=headers,
+        json={
+            "name": "Puhelinohjaus",
+            "duration_minutes": 30,
+            "specifications": ["CV"],
+            "delivery_methods": ["phone"],
+        },
+    ).json()
+    setup = {"service": service}
+
+    page = browser.get(times_path(setup))
+
+    assert page.status_code == 422
+    assert re.search(r'href="#palvelu-\d+-delivery_method">[^<]+</a>', page.text)
+
+
 def test_a_first_booking_logs_in_and_shows_the_username_and_a_calendar_file(browser, client, setup):
     starts_at = slot_next_tuesday(client, setup)
     hidden = open_form(browser, setup, starts_at)
