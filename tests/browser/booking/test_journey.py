@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.screenshots import screenshots
-from tests.gateway.api_client import unique
+from tests.gateway.api_client import ApiClient, unique
 
 PASSWORD = "Syksyinen-Sieniretki-2027"
 IDENTITY_CODE = "131052-308T"
@@ -221,3 +221,35 @@ def test_the_journey_without_javascript(no_js_page, catalogue, admin):
     expect(page.locator("h1")).to_have_text("Varaus vahvistettu")
     expect(page.locator("dl.facts")).to_contain_text("Urasuunnittelu")
     expect(page.locator("dl.facts")).to_contain_text("Puhelin")
+
+
+def test_a_double_click_and_going_back_book_once(page, catalogue, site):
+    """Back on the form, the coachee (logged in by the booking) is told the time is theirs
+    already, so there is no form to send again. (Chromium sends one post for a double click;
+    the same form posted twice is tests/gateway/pages/test_booking.py's.)"""
+    setup = catalogue()
+    page.goto("/")
+    section = service_section(page, setup)
+    section.get_by_label("Työnhaku").check()
+    section.get_by_label("Videoyhteys").check()
+    section.get_by_role("button").click()
+    page.locator("#seuraava-viikko").click()
+    expect(page).to_have_url(re.compile(r"viikko="))
+    page.locator("#ajat button[name=starts_at]").first.click()
+    page.locator("#name").fill("Maija Meikäläinen")
+    page.locator("#email").fill(f"{unique('maija')}@example.fi")
+    page.locator("#phone").fill("040 123 4567")
+    page.locator("#subscriber_id").select_option(setup["subscriber"]["id"])
+    page.locator("#member_number").fill("M-100")
+    page.locator("#password").fill(PASSWORD)
+
+    page.get_by_role("button", name="Varaa aika", exact=True).dblclick()
+
+    expect(page.locator("h1")).to_have_text("Varaus vahvistettu")
+    username = page.locator(".highlight").inner_text()
+    page.go_back()
+    expect(page.locator(".notice--success")).to_contain_text("Olet jo varannut tämän ajan.")
+    with ApiClient(site.url) as client:
+        coachee = client.log_in(username, PASSWORD)
+        own = client.request("GET", "/api/bookings", headers=coachee.with_bearer())
+    assert len(own.json()["items"]) == 1
