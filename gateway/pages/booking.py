@@ -16,6 +16,7 @@ once, and the repeat answers with the same booking (and logs the person in again
 """
 
 import secrets
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
@@ -293,13 +294,15 @@ class BookingPages:
 
     def form_refused(self, visitor, choice, posted, errors, key):
         """The form again (422) with what was given, except the password and any personal
-        identity code, which the page must not hold either."""
+        identity code, which the page must not hold either. Its links back (the language
+        switch, logging in) lead to the form's own address, not to the post's."""
         shown = {
             name: value
             for name, value in posted.items()
             if name != "password" and not contains_identity_code(value)
         }
-        return self.form_page(visitor, choice, shown, form_errors(errors), key, status=422)
+        at_form = replace(visitor, path=choice.form_path(choice.starts_at.isoformat()))
+        return self.form_page(at_form, choice, shown, form_errors(errors), key, status=422)
 
     def booked(self, request, visitor, answer: dict, password: str):
         """To the confirmation; a first booking logs its new coachee in on the way."""

@@ -170,6 +170,8 @@ def test_a_refused_form_is_422_with_an_error_summary_linking_its_fields(browser,
     assert 'value="ei-osoite"' in answer.text
     assert PASSWORD not in answer.text and 'value="lyhyt"' not in answer.text
     assert KEY.search(answer.text).group(1) == hidden["avain"]
+    back = re.search(r'name="paluu" value="([^"]+)"', answer.text).group(1)
+    assert html.unescape(back).startswith("/varaa/lomake?service_id=")
 
 
 def test_a_personal_identity_code_is_refused_at_its_field_and_nothing_is_booked(
