@@ -74,7 +74,7 @@ def at_once(*calls):
 
 
 def given(values) -> dict:
-    """A query's or form's values without the empty ones, so optional fields take defaults."""
+    """A query's values without the empty ones, so optional fields take their defaults."""
     return {name: value for name, value in values.items() if value.strip() != ""}
 
 
