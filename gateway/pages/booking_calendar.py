@@ -5,13 +5,13 @@ the booking's, so adding the file twice updates one event. It says what was book
 specification, how it is delivered, when and with whom — and nothing of the person: no name,
 contact details, member number or message. A booking that waits for the
 subscriber's decision is TENTATIVE. The text rules (escaping, 75-octet lines) are the
-booking mails' own, from `services.bookings.calendar_invite`.
+booking mails' own (`services.infra.icalendar_text`).
 """
 
 from datetime import datetime
 
-from services.bookings.calendar_invite import escape_text, fold, utc_stamp
 from services.contracts.bookings import PENDING
+from services.infra.icalendar_text import escape_text, fold, utc_stamp
 
 PRODUCT = "-//Valmennuskalenteri//Booking pages//FI"
 

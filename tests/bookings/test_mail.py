@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from services.accounts.service import AccountsService
 from services.bookings import repository as repo
-from services.bookings.calendar_invite import fold
+from services.infra.icalendar_text import fold
 from services.bookings.mail import BookingMail, compose, helsinki_time
 from services.bookings.mail_sender import queue_reminders, reason_not_to_send, send_due_mails
 from services.bookings.models import (
