@@ -9,12 +9,10 @@ handler raises becomes an HTML error page with the API's status for it (`gateway
 
 import hmac
 from functools import wraps
-from pathlib import Path
 from urllib.parse import quote
 
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import HTTPException, NotFound
-from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from gateway.auth import CSRF_HEADER, UNSAFE_METHODS
@@ -26,12 +24,11 @@ from gateway.pages.errors import error_page, is_page_path
 from gateway.pages.forms import FORM_TOKEN_FIELD
 from gateway.pages.navigation import LOGIN
 from gateway.pages.rendering import redirect, render
+from gateway.pages.static_files import static_response
 from gateway.pages.visitors import Visitor, visitor_of
 
 ANYONE = None
 ANY_ROLE = ()
-STATIC = Path(__file__).parent / "static"
-STATIC_MAX_AGE = 3600
 
 
 class LoginNeeded(Exception):
@@ -116,8 +113,6 @@ class PageSupport:
     @PageRoute.decorator("GET", "/static/<path:name>")
     def static_file(self, request, name):
         try:
-            return secured(
-                send_from_directory(STATIC, name, request.environ, max_age=STATIC_MAX_AGE)
-            )
+            return secured(static_response(request, name))
         except HTTPException as exc:
             return error_page(visitor_of(request), exc)
