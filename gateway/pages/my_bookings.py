@@ -4,19 +4,26 @@ Every rule is the services': bookings answers until when a booking can be change
 (`coachee_changes_until`) and feedback given (`feedback_until`), media answers whether a file can
 still be attached and how large (`prepare_upload`, which only checks and reserves nothing), and
 each action is the API's RPC. The pages only say those rules in words and offer what they allow.
+
+A new time is chosen with the booking journey's week picker (`booking/times_region.html`,
+`BookingPages.week_context`): `NewTime` stands in for the journey's choice, so each free time
+leads to a confirmation here instead of the booking form.
 """
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from babel.numbers import format_decimal
 
 from gateway.errors import ApiError
+from gateway.pages.booking import wants_region
+from gateway.pages.booking_choice import WEEK, shown_week
 from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
 from gateway.pages.navigation import N_
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
-from gateway.pages.slot_weeks import WEEK_FIELD, days_with_slots, week_of
 from services.contracts.accounts import COACHEE
 from services.contracts.bookings import (
     ACTIVE_STATUSES,
@@ -28,6 +35,7 @@ from services.contracts.bookings import (
     FeedbackInput,
     Reschedule,
     SlotTaken,
+    TooLate,
 )
 from services.contracts.errors import Conflict, InvalidInput, NotFound
 from services.contracts.media import (
@@ -45,13 +53,6 @@ PAST_LIMIT = 200
 FILE_FIELD = "file"
 MEBIBYTE = 1024 * 1024
 
-STATUS_WORDS = {
-    PENDING: N_("Odottaa oikeuden tarkistusta"),
-    CONFIRMED: N_("Vahvistettu"),
-    COMPLETED: N_("Toteutunut"),
-    CANCELLED: N_("Peruttu"),
-    NO_SHOW: N_("Et saapunut paikalle"),
-}
 STATUS_EXPLANATIONS = {
     PENDING: N_(
         "Tarkistamme, kattaako tilaajasi valmennuksen. Aika on varattu sinulle sillä välin, ja "
@@ -61,11 +62,6 @@ STATUS_EXPLANATIONS = {
     COMPLETED: N_("Valmennus on pidetty."),
     CANCELLED: N_("Varaus on peruttu."),
     NO_SHOW: N_("Valmentaja merkitsi, ettet saapunut paikalle."),
-}
-DELIVERY_WORDS = {
-    "video": N_("Videoyhteys"),
-    "phone": N_("Puhelin"),
-    "on_site": N_("Paikan päällä"),
 }
 REMOVED_WORDS = {
     Removed.LOCATION: N_("sijaintitiedot"),
@@ -122,6 +118,15 @@ UPLOAD_REFUSED = N_(
 NO_FILE = N_("Valitse liitettävä tiedosto.")
 UPLOADS_CLOSED = N_("Tiedostoja voi liittää vain voimassa olevaan varaukseen ennen sen alkua.")
 NO_ROOM = N_("Varaukselle ei voi liittää enempää tiedostoja.")
+TOO_LATE_TO_CHANGE = N_(
+    "Varausta ei voi enää perua eikä siirtää verkossa: sen voi tehdä viimeistään %(hours)s "
+    "tuntia ennen alkua, eli %(until)s asti."
+)
+NOT_ACTIVE = N_("Varausta ei voi enää muuttaa: se on jo peruttu tai pidetty.")
+TIME_TAKEN = N_("Valitsemasi aika ei ole enää vapaana. Valitse toinen aika.")
+CHOOSE_TIME = N_("Valitse uusi aika vapaiden aikojen joukosta.")
+FEEDBACK_CLOSED = N_("Palautteen antamisen aika on päättynyt.")
+FEEDBACK_NOT_YET = N_("Palautetta voi antaa, kun valmennus on pidetty.")
 UPLOAD_STATUS = {413: FileTooLarge, 415: UnsupportedType}
 
 
@@ -160,11 +165,47 @@ def upload_error(exc: Exception, visitor) -> str:
             exc = UPLOAD_STATUS[exc.status]()
         else:
             return visitor._(NO_FILE)
-    for kind, words in UPLOAD_REFUSALS:
+    for kind, message in UPLOAD_REFUSALS:
         if isinstance(exc, kind):
             types = f"{extension_words(images=True)}, {extension_words(images=False)}"
-            return visitor._(words, types=types) if "%(types)s" in words else visitor._(words)
+            return visitor._(message, types=types) if "%(types)s" in message else visitor._(message)
     return visitor._(UPLOAD_REFUSED)
+
+
+def notice_hours(booking: dict) -> int:
+    """How many hours before its start the booking's changes close (bookings' rule, in hours)."""
+    starts_at = datetime.fromisoformat(booking["starts_at"])
+    return round(
+        (starts_at - datetime.fromisoformat(booking["coachee_changes_until"])).total_seconds()
+        / 3600
+    )
+
+
+def change_refused(exc: Conflict, booking: dict, visitor) -> str:
+    """Why bookings refused to cancel or move the booking, in words."""
+    if isinstance(exc, SlotTaken):
+        return visitor._(TIME_TAKEN)
+    if isinstance(exc, TooLate):
+        until = visitor.language.datetime_text(booking["coachee_changes_until"])
+        return visitor._(TOO_LATE_TO_CHANGE, hours=notice_hours(booking), until=until)
+    return visitor._(NOT_ACTIVE)
+
+
+@dataclass(frozen=True)
+class NewTime:
+    """Moving a booking, as the journey's week picker asks of its choice: the week shown, the
+    address of another week, and where a free time leads (the confirmation)."""
+
+    booking_id: str
+    week: date
+
+    def times_path(self, week: date | None = None) -> str:
+        query = urlencode({WEEK: (week or self.week).isoformat()})
+        return f"{LIST_PATH}/{self.booking_id}/uusi-aika?{query}"
+
+    def form_path(self, starts_at) -> str:
+        query = urlencode({"starts_at": str(starts_at), WEEK: self.week.isoformat()})
+        return f"{LIST_PATH}/{self.booking_id}/uusi-aika/vahvista?{query}"
 
 
 def pick(posted: dict, *names: str) -> dict:
@@ -194,7 +235,6 @@ class MyBookingPages:
             "upcoming": upcoming["items"],
             "past": list(reversed(past["items"])),
             "past_months": PAST_MONTHS_SHOWN,
-            "status_words": STATUS_WORDS,
         }
         return render(visitor, "my_bookings/list.html", context)
 
@@ -211,30 +251,31 @@ class MyBookingPages:
         now = self.clock.now()
         booking = self.bookings.get_booking(booking_id, actor)
         attachments = self.media.list_attachments(booking_id, actor)["items"]
-        starts_at = datetime.fromisoformat(booking["starts_at"])
-        changes_until = datetime.fromisoformat(booking["coachee_changes_until"])
-        feedback_until = datetime.fromisoformat(booking["feedback_until"])
         active = booking["status"] in ACTIVE_STATUSES
+        changes_until = datetime.fromisoformat(booking["coachee_changes_until"])
         context = {
             "booking": booking,
             "attachments": attachments,
             "errors": errors,
-            "status_words": STATUS_WORDS,
             "status_explanations": STATUS_EXPLANATIONS,
-            "delivery_words": DELIVERY_WORDS,
             "active": active,
             "changeable": active and now <= changes_until,
-            "started": now >= starts_at,
+            "too_late": visitor._(
+                TOO_LATE_TO_CHANGE,
+                hours=notice_hours(booking),
+                until=visitor.language.datetime_text(changes_until),
+            ),
+            "started": now >= datetime.fromisoformat(booking["starts_at"]),
             "upload": self.my_upload_room(booking_id, visitor),
             "accepted_extensions": accepted_extensions(),
             "accepted_words": {
                 "images": extension_words(images=True),
                 "documents": extension_words(images=False),
             },
-            "notice_hours": round((starts_at - changes_until).total_seconds() / 3600),
             "file_size": lambda size: file_size(size, visitor),
             "feedback": self.my_feedback_of(booking, actor),
-            "feedback_open": booking["status"] == COMPLETED and now <= feedback_until,
+            "feedback_open": booking["status"] == COMPLETED
+            and now <= datetime.fromisoformat(booking["feedback_until"]),
             "done": request.args,
             "saved": next((a for a in attachments if a["id"] == request.args.get("liite")), None),
             "removed_words": REMOVED_WORDS,
@@ -261,11 +302,12 @@ class MyBookingPages:
         except NotFound:
             return None
 
+    # Cancelling: a confirmation, then the post
+
     @page("GET", "/omat-varaukset/<uuid:booking_id>/peru", roles=(COACHEE,))
     def confirm_my_cancellation(self, request, visitor, booking_id):
         booking = self.bookings.get_booking(str(booking_id), visitor.caller.actor)
-        context = {"booking": booking, "errors": {}, "delivery_words": DELIVERY_WORDS}
-        return render(visitor, "my_bookings/cancel.html", context)
+        return render(visitor, "my_bookings/cancel.html", {"booking": booking, "errors": {}})
 
     @page("POST", "/omat-varaukset/<uuid:booking_id>/peru", roles=(COACHEE,))
     def cancel_my_booking(self, request, visitor, booking_id):
@@ -274,48 +316,60 @@ class MyBookingPages:
             self.bookings.cancel_booking(str(booking_id), actor)
         except Conflict as exc:
             booking = self.bookings.get_booking(str(booking_id), actor)
-            context = {
-                "booking": booking,
-                "errors": refused_by_service(exc, visitor).errors,
-                "delivery_words": DELIVERY_WORDS,
-            }
+            errors = {"_form": change_refused(exc, booking, visitor)}
+            context = {"booking": booking, "errors": errors}
             return render(visitor, "my_bookings/cancel.html", context, status=409)
         return redirect(visitor, f"{LIST_PATH}/{booking_id}?peruttu=1")
+
+    # Moving: the journey's week picker, a confirmation, then the post
 
     @page("GET", "/omat-varaukset/<uuid:booking_id>/uusi-aika", roles=(COACHEE,))
     def choose_my_new_time(self, request, visitor, booking_id):
         return self.render_my_new_time(request, visitor, str(booking_id), {})
 
-    @page("POST", "/omat-varaukset/<uuid:booking_id>/uusi-aika", roles=(COACHEE,))
-    def reschedule_my_booking(self, request, visitor, booking_id):
-        posted = form_of(request)
+    def render_my_new_time(self, request, visitor, booking_id: str, errors: dict, status=200):
+        booking = self.bookings.get_booking(booking_id, visitor.caller.actor)
+        choice = NewTime(booking_id, shown_week(week_asked(request), self.clock.now()))
+        search = {
+            "service_id": booking["service_id"],
+            "coach_id": booking["coach_id"],
+            "from": choice.week.isoformat(),
+            "to": (choice.week + timedelta(days=6)).isoformat(),
+        }
+        slots = self.bookings.find_slots(search)["items"]
+        if wants_region(request) and not errors:
+            return render(visitor, "booking/times_region.html", self.week_context(choice, slots))
+        context = {**self.week_context(choice, slots), "booking": booking, "errors": errors}
+        return render(visitor, "my_bookings/new_time.html", context, status=status)
+
+    @page("GET", "/omat-varaukset/<uuid:booking_id>/uusi-aika/vahvista", roles=(COACHEE,))
+    def confirm_my_new_time(self, request, visitor, booking_id):
+        booking = self.bookings.get_booking(str(booking_id), visitor.caller.actor)
+        back = NewTime(str(booking_id), shown_week(week_asked(request), self.clock.now()))
         try:
-            change = load_form(Reschedule, pick(posted, "starts_at"), visitor)
-            self.bookings.reschedule_booking(str(booking_id), change, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.render_my_new_time(request, visitor, str(booking_id), refusal.errors, 422)
-        except (SlotTaken, Conflict, InvalidInput) as exc:
-            errors = refused_by_service(exc, visitor, "starts_at").errors
+            change = load_form(Reschedule, pick(request.args, "starts_at"), visitor)
+        except FormRefused:
+            return redirect(visitor, back.times_path())
+        context = {"booking": booking, "starts_at": change["starts_at"], "back": back.times_path()}
+        return render(visitor, "my_bookings/move.html", context)
+
+    @page("POST", "/omat-varaukset/<uuid:booking_id>/uusi-aika", roles=(COACHEE,))
+    def move_my_booking(self, request, visitor, booking_id):
+        actor = visitor.caller.actor
+        try:
+            change = load_form(Reschedule, pick(form_of(request), "starts_at"), visitor)
+            self.bookings.reschedule_booking(str(booking_id), change, actor)
+        except FormRefused:
+            errors = {"_form": visitor._(CHOOSE_TIME)}
             return self.render_my_new_time(request, visitor, str(booking_id), errors, 422)
+        except Conflict as exc:
+            booking = self.bookings.get_booking(str(booking_id), actor)
+            errors = {"_form": change_refused(exc, booking, visitor)}
+            status = 422 if isinstance(exc, SlotTaken) else 409
+            return self.render_my_new_time(request, visitor, str(booking_id), errors, status)
         return redirect(visitor, f"{LIST_PATH}/{booking_id}?siirretty=1")
 
-    def render_my_new_time(
-        self, request, visitor, booking_id: str, errors: dict, status: int = 200
-    ):
-        booking = self.bookings.get_booking(booking_id, visitor.caller.actor)
-        asked = request.args.get(WEEK_FIELD) or request.form.get(WEEK_FIELD)
-        week = week_of(asked, self.clock.now())
-        query = {"service_id": booking["service_id"], "coach_id": booking["coach_id"]}
-        query.update(week.query())
-        slots = self.bookings.find_slots(query)["items"]
-        context = {
-            "booking": booking,
-            "week": week,
-            "days": days_with_slots(week, slots),
-            "errors": errors,
-            "week_field": WEEK_FIELD,
-        }
-        return render(visitor, "my_bookings/new_time.html", context, status=status)
+    # Attachments
 
     @page("POST", "/omat-varaukset/<uuid:booking_id>/liitteet", roles=(COACHEE,))
     def attach_my_file(self, request, visitor, booking_id):
@@ -336,21 +390,32 @@ class MyBookingPages:
         self.media.delete_attachment(str(attachment_id), visitor.caller.actor)
         return redirect(visitor, f"{LIST_PATH}/{booking_id}?poistettu=1#liitteet")
 
+    # Feedback
+
     @page("POST", "/omat-varaukset/<uuid:booking_id>/palaute", roles=(COACHEE,))
     def give_my_feedback(self, request, visitor, booking_id):
-        posted = form_of(request)
+        posted = pick(form_of(request), "rating", "comment")
         try:
-            feedback = load_form(
-                FeedbackInput, feedback_form(pick(posted, "rating", "comment")), visitor
-            )
+            feedback = load_form(FeedbackInput, feedback_form(posted), visitor)
             self.bookings.give_feedback(str(booking_id), feedback, visitor.caller.actor)
         except FormRefused as refusal:
-            return self.render_my_booking(
-                request, visitor, str(booking_id), refusal.errors, 422, feedback_values=posted
-            )
-        except (Conflict, InvalidInput) as exc:
-            errors = refused_by_service(exc, visitor, "rating").errors
-            return self.render_my_booking(
-                request, visitor, str(booking_id), errors, 422, feedback_values=posted
-            )
-        return redirect(visitor, f"{LIST_PATH}/{booking_id}?kiitos=1#palaute")
+            errors = refusal.errors
+        except TooLate:
+            errors = {"_form": visitor._(FEEDBACK_CLOSED)}
+        except Conflict:
+            errors = {"_form": visitor._(FEEDBACK_NOT_YET)}
+        except InvalidInput as exc:
+            errors = refused_by_service(exc, visitor, "comment").errors
+        else:
+            return redirect(visitor, f"{LIST_PATH}/{booking_id}?kiitos=1#palaute")
+        return self.render_my_booking(
+            request, visitor, str(booking_id), errors, 422, feedback_values=posted
+        )
+
+
+def week_asked(request) -> date | None:
+    """A day of the week the address asks for (`?viikko=`), if it names one."""
+    try:
+        return date.fromisoformat(request.args.get(WEEK, ""))
+    except ValueError:
+        return None

@@ -1,6 +1,7 @@
 """A coachee's own bookings as pages, over real HTTP with every service on the test's clock:
 the list, a booking, cancelling and moving it within the notice, attachments and feedback."""
 
+import html
 import re
 from datetime import datetime
 
@@ -145,22 +146,36 @@ def test_after_the_notice_the_rule_is_said_and_cancelling_is_refused(world, cloc
     assert "Tarkista lomakkeen tiedot" in refused.text
 
 
-def test_rescheduling_through_the_week_picker(world):
+def test_moving_through_the_journeys_week_picker_and_a_confirmation(world):
     _booking, browser = world["maija"]
     path = booking_path(world)
 
     picker = browser.get(f"{path}/uusi-aika")
+    chosen = re.search(r'href="([^"]*/uusi-aika/vahvista\?[^"]*)"', picker.text).group(1)
+    confirmation = browser.get(html.unescape(chosen))
     nothing_chosen = browser.post_form(f"{path}/uusi-aika", {})
     moved = browser.post_form(f"{path}/uusi-aika", {"starts_at": WEDNESDAY_13})
     shown = browser.get(moved.headers["Location"])
 
     assert picker.status_code == 200
-    assert f'value="{WEDNESDAY_13}"' in picker.text
-    assert "Viikko 1.3.2027–7.3.2027" in text_of(picker.text)
+    assert "Vapaat ajat 1.3.2027–7.3.2027" in text_of(picker.text)
+    assert confirmation.status_code == 200
+    assert "Vahvista uusi aika" in confirmation.text
     assert nothing_chosen.status_code == 422
-    assert 'href="#starts_at"' in nothing_chosen.text
+    assert "Valitse uusi aika vapaiden aikojen joukosta." in text_of(nothing_chosen.text)
     assert moved.status_code == 303
     assert "Varaus on siirretty uuteen aikaan: ke 3.3.2027 klo 13.00." in text_of(shown.text)
+
+
+def test_a_time_taken_meanwhile_is_refused_with_the_picker(world):
+    _booking, browser = world["maija"]
+    path = booking_path(world)
+    browser.get(f"{path}/uusi-aika")
+
+    taken = browser.post_form(f"{path}/uusi-aika", {"starts_at": WEDNESDAY_9})
+
+    assert taken.status_code == 422
+    assert "Valitsemasi aika ei ole enää vapaana." in text_of(taken.text)
 
 
 def test_an_upload_is_refused_with_the_form_or_saved_and_said_what_was_removed(world):
