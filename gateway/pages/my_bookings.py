@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from babel.numbers import format_decimal
 
 from gateway.errors import ApiError
-from gateway.pages.booking import wants_region
+from gateway.pages.booking import at_once, wants_region
 from gateway.pages.booking_choice import WEEK, shown_week
 from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
 from gateway.pages.navigation import N_
@@ -249,8 +249,11 @@ class MyBookingPages:
         what the last action did (`?peruttu=1`, `?liite=<id>` …) said above it."""
         actor = visitor.caller.actor
         now = self.clock.now()
-        booking = self.bookings.get_booking(booking_id, actor)
-        attachments = self.media.list_attachments(booking_id, actor)["items"]
+        booking, attachments, upload = at_once(
+            lambda: self.bookings.get_booking(booking_id, actor),
+            lambda: self.media.list_attachments(booking_id, actor)["items"],
+            lambda: self.my_upload_room(booking_id, visitor),
+        )
         active = booking["status"] in ACTIVE_STATUSES
         changes_until = datetime.fromisoformat(booking["coachee_changes_until"])
         context = {
@@ -266,7 +269,7 @@ class MyBookingPages:
                 until=visitor.language.datetime_text(changes_until),
             ),
             "started": now >= datetime.fromisoformat(booking["starts_at"]),
-            "upload": self.my_upload_room(booking_id, visitor),
+            "upload": upload,
             "accepted_extensions": accepted_extensions(),
             "accepted_words": {
                 "images": extension_words(images=True),
