@@ -5,9 +5,10 @@ Every rule is the services': bookings answers until when a booking can be change
 still be attached and how large (`prepare_upload`, which only checks and reserves nothing), and
 each action is the API's RPC. The pages only say those rules in words and offer what they allow.
 
-A new time is chosen with the booking journey's week picker (`booking/times_region.html`,
-`BookingPages.week_context`): `NewTime` stands in for the journey's choice, so each free time
-leads to a confirmation here instead of the booking form.
+A new time is chosen from a week of the booking's coach's free times, as in the booking journey:
+`NewTime` stands in for the journey's choice in its `BookingPages.week_context`, and
+`my_bookings/times_region.html` is the journey's region with each free time leading to a
+confirmation here instead of the booking form.
 """
 
 from dataclasses import dataclass
@@ -193,8 +194,8 @@ def change_refused(exc: Conflict, booking: dict, visitor) -> str:
 
 @dataclass(frozen=True)
 class NewTime:
-    """Moving a booking, as the journey's week picker asks of its choice: the week shown, the
-    address of another week, and where a free time leads (the confirmation)."""
+    """Moving a booking, as the journey's week context asks of its choice: the week shown, the
+    address of another week; and where a free time leads (the confirmation)."""
 
     booking_id: str
     week: date
@@ -203,9 +204,9 @@ class NewTime:
         query = urlencode({WEEK: (week or self.week).isoformat()})
         return f"{LIST_PATH}/{self.booking_id}/uusi-aika?{query}"
 
-    def form_path(self, starts_at) -> str:
-        query = urlencode({"starts_at": str(starts_at), WEEK: self.week.isoformat()})
-        return f"{LIST_PATH}/{self.booking_id}/uusi-aika/vahvista?{query}"
+    @property
+    def confirm_path(self) -> str:
+        return f"{LIST_PATH}/{self.booking_id}/uusi-aika/vahvista"
 
 
 def pick(posted: dict, *names: str) -> dict:
@@ -341,7 +342,9 @@ class MyBookingPages:
         }
         slots = self.bookings.find_slots(search)["items"]
         if wants_region(request) and not errors:
-            return render(visitor, "booking/times_region.html", self.week_context(choice, slots))
+            return render(
+                visitor, "my_bookings/times_region.html", self.week_context(choice, slots)
+            )
         context = {**self.week_context(choice, slots), "booking": booking, "errors": errors}
         return render(visitor, "my_bookings/new_time.html", context, status=status)
 

@@ -1,0 +1,155 @@
+"""Omat varaukset in Chromium: a photo's location is gone when it comes back, a booking is
+cancelled with the keyboard alone and without JavaScript, and each page passes axe and is
+photographed at 360 and 1280 px (.run/screenshots/my-bookings-*)."""
+
+import re
+
+import piexif
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.accessibility import assert_accessible
+from tests.browser.screenshots import screenshots
+from tests.gateway.api_client import ApiClient
+from tests.gateway.booking_api import PASSWORD, booking_form, free_slots, next_week_day
+from tests.media import samples
+
+TAB_LIMIT = 80
+
+
+@pytest.fixture
+def coachee(site, catalogue):
+    """`coachee(context)`: a new coachee with two bookings next week (Tuesday's and Thursday's
+    first free times), logged in in `context`; answers the bookings."""
+
+    def make(context, api_login_cookies):
+        setup = catalogue()
+        with ApiClient(site.url) as client:
+            tuesday = free_slots(client, setup, next_week_day(1))[0]["starts_at"]
+            thursday = free_slots(client, setup, next_week_day(3))[0]["starts_at"]
+            first = client.request("POST", "/api/bookings", json=booking_form(setup, tuesday))
+            assert first.status_code == 201, first.text
+            username = first.json()["username"]
+            login = client.log_in(username, PASSWORD)
+            second_form = {**booking_form(setup, thursday)}
+            del second_form["coachee"]
+            second = client.request(
+                "POST", "/api/bookings", json=second_form, headers=login.with_bearer()
+            )
+            assert second.status_code == 201, second.text
+        api_login_cookies(context, username, PASSWORD)
+        return [first.json()["booking"], second.json()["booking"]]
+
+    return make
+
+
+def tab_to(page, locator) -> None:
+    """Moves the keyboard focus with Tab until `locator` has it."""
+    for _ in range(TAB_LIMIT):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_a_photo_uploaded_through_the_page_comes_back_without_its_location(
+    page, context, coachee, api_login_cookies
+):
+    booking, _ = coachee(context, api_login_cookies)
+    photo = samples.jpeg_with_metadata()
+    assert piexif.load(photo)["GPS"]
+    page.goto(f"/omat-varaukset/{booking['id']}")
+    expect(page.get_by_text("Tiedosto saa olla enintään 10 Mt.")).to_be_visible()
+
+    page.get_by_label("Liitettävä tiedosto").set_input_files(
+        files=[{"name": "rantakuva.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    page.get_by_role("button", name="Liitä tiedosto").click()
+
+    notice = page.get_by_role("status")
+    expect(notice).to_contain_text("Liite rantakuva.jpg on tallennettu.")
+    expect(notice).to_contain_text("sijaintitiedot")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lataa rantakuva.jpg").click()
+    returned = download.value.path().read_bytes()
+    assert piexif.load(returned)["GPS"] == {}
+    assert samples.give_aways_in(returned) == []
+    assert_accessible(page)
+    screenshots(page, "my-bookings-detail-attachment")
+
+
+def test_a_refused_upload_is_said_at_the_field(page, context, coachee, api_login_cookies):
+    booking, _ = coachee(context, api_login_cookies)
+    page.goto(f"/omat-varaukset/{booking['id']}")
+
+    page.get_by_label("Liitettävä tiedosto").set_input_files(
+        files=[{"name": "ohjelma.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + bytes(62)}]
+    )
+    page.get_by_role("button", name="Liitä tiedosto").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Tätä tiedostotyyppiä ei voi liittää")
+    expect(page.get_by_label("Liitettävä tiedosto")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    screenshots(page, "my-bookings-detail-refused-upload")
+
+
+def test_the_list_and_a_booking_pass_axe(page, context, coachee, api_login_cookies):
+    booking, _ = coachee(context, api_login_cookies)
+
+    page.goto("/omat-varaukset")
+    expect(page.get_by_role("heading", name="Omat varaukset", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Tulevat varaukset"))).to_contain_text(
+        "Vahvistettu"
+    )
+    assert_accessible(page)
+    screenshots(page, "my-bookings-list")
+
+    page.goto(f"/omat-varaukset/{booking['id']}")
+    expect(page.get_by_role("link", name="Peru varaus")).to_be_visible()
+    assert_accessible(page)
+    screenshots(page, "my-bookings-detail")
+
+
+def test_a_booking_is_cancelled_with_the_keyboard(page, context, coachee, api_login_cookies):
+    booking, _ = coachee(context, api_login_cookies)
+    page.goto(f"/omat-varaukset/{booking['id']}")
+
+    tab_to(page, page.get_by_role("link", name="Peru varaus"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Peru varaus", level=1)).to_be_visible()
+    assert_accessible(page)
+    screenshots(page, "my-bookings-cancel")
+    tab_to(page, page.get_by_role("button", name="Kyllä, peru varaus"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_have_text("Varaus on peruttu.")
+    expect(page.get_by_role("link", name="Peru varaus")).to_have_count(0)
+
+
+def test_cancelling_works_without_javascript(no_js_page, coachee, api_login_cookies):
+    _, booking = coachee(no_js_page.context, api_login_cookies)
+    no_js_page.goto(f"/omat-varaukset/{booking['id']}/peru")
+
+    no_js_page.get_by_role("button", name="Kyllä, peru varaus").click()
+
+    expect(no_js_page.get_by_role("status")).to_have_text("Varaus on peruttu.")
+
+
+def test_moving_a_booking_through_the_week_picker(page, context, coachee, api_login_cookies):
+    booking, _ = coachee(context, api_login_cookies)
+    page.goto(f"/omat-varaukset/{booking['id']}")
+    page.get_by_role("link", name="Siirrä toiseen aikaan").click()
+    expect(page.get_by_role("heading", name="Valitse uusi aika", level=1)).to_be_visible()
+    assert_accessible(page)
+    screenshots(page, "my-bookings-new-time")
+
+    page.get_by_role("link", name=re.compile("Seuraava viikko")).click()
+    expect(page).to_have_url(re.compile(r"viikko="))
+    page.locator(".slots button").first.click()
+    expect(page.get_by_role("heading", name="Vahvista uusi aika", level=1)).to_be_visible()
+    assert_accessible(page)
+    screenshots(page, "my-bookings-confirm-new-time")
+    page.get_by_role("button", name="Siirrä varaus uuteen aikaan").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Varaus on siirretty uuteen aikaan")
