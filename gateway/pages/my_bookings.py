@@ -22,6 +22,7 @@ from gateway.errors import ApiError
 from gateway.pages.booking import at_once, wants_region
 from gateway.pages.booking_choice import WEEK, shown_week
 from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
@@ -166,11 +167,9 @@ def upload_error(exc: Exception, visitor) -> str:
             exc = UPLOAD_STATUS[exc.status]()
         else:
             return visitor._(NO_FILE)
-    for kind, message in UPLOAD_REFUSALS:
-        if isinstance(exc, kind):
-            types = f"{extension_words(images=True)}, {extension_words(images=False)}"
-            return visitor._(message, types=types) if "%(types)s" in message else visitor._(message)
-    return visitor._(UPLOAD_REFUSED)
+    message = next((words for kind, words in UPLOAD_REFUSALS if isinstance(exc, kind)), None)
+    types = f"{extension_words(images=True)}, {extension_words(images=False)}"
+    return visitor._(message or UPLOAD_REFUSED, types=types)
 
 
 def notice_hours(booking: dict) -> int:
@@ -225,12 +224,14 @@ class MyBookingPages:
     def my_bookings_page(self, request, visitor):
         now = self.clock.now()
         actor = visitor.caller.actor
-        upcoming = self.bookings.list_bookings(
-            actor, {"from": now.isoformat(), "limit": UPCOMING_LIMIT}
-        )
         since = now - timedelta(days=31 * PAST_MONTHS_SHOWN)
-        past = self.bookings.list_bookings(
-            actor, {"from": since.isoformat(), "to": now.isoformat(), "limit": PAST_LIMIT}
+        upcoming, past = at_once(
+            lambda: self.bookings.list_bookings(
+                actor, {"from": now.isoformat(), "limit": UPCOMING_LIMIT}
+            ),
+            lambda: self.bookings.list_bookings(
+                actor, {"from": since.isoformat(), "to": now.isoformat(), "limit": PAST_LIMIT}
+            ),
         )
         context = {
             "upcoming": upcoming["items"],
@@ -333,7 +334,9 @@ class MyBookingPages:
 
     def render_my_new_time(self, request, visitor, booking_id: str, errors: dict, status=200):
         booking = self.bookings.get_booking(booking_id, visitor.caller.actor)
-        choice = NewTime(booking_id, shown_week(week_asked(request), self.clock.now()))
+        starts_on = datetime.fromisoformat(booking["starts_at"]).astimezone(HELSINKI).date()
+        week = shown_week(week_asked(request) or starts_on, self.clock.now())
+        choice = NewTime(booking_id, week)
         search = {
             "service_id": booking["service_id"],
             "coach_id": booking["coach_id"],
