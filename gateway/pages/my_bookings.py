@@ -53,6 +53,9 @@ PAST_MONTHS_SHOWN = 12
 UPCOMING_LIMIT = 100
 PAST_LIMIT = 200
 FILE_FIELD = "file"
+UPLOAD_BODY_MAX_BYTES = 32 * 1024 * 1024
+"""What an upload form's body may be before its form token is checked: above media's largest
+file (10 MiB unless configured) and the proxy's limit; media's own limit is applied after."""
 MEBIBYTE = 1024 * 1024
 
 STATUS_EXPLANATIONS = {
@@ -380,7 +383,12 @@ class MyBookingPages:
 
     # Attachments
 
-    @page("POST", "/omat-varaukset/<uuid:booking_id>/liitteet", roles=(COACHEE,))
+    @page(
+        "POST",
+        "/omat-varaukset/<uuid:booking_id>/liitteet",
+        roles=(COACHEE,),
+        max_bytes=UPLOAD_BODY_MAX_BYTES,
+    )
     def attach_my_file(self, request, visitor, booking_id):
         actor = visitor.caller.actor
         try:

@@ -259,3 +259,21 @@ def test_staff_get_403_and_visitors_are_sent_to_log_in(world, gateway_url):
     assert staff.headers["Content-Type"].startswith("text/html")
     assert visitor.status_code == 303
     assert visitor.headers["Location"] == f"/kirjaudu?seuraava={booking_path(world)}"
+
+
+def test_a_large_photo_is_accepted_and_one_over_the_limit_said_too_large(world):
+    _booking, browser = world["maija"]
+    path = booking_path(world)
+    browser.get(path)
+    large = samples.jpeg_with_metadata() + bytes(3 * 1024 * 1024)
+
+    saved = browser.post_form(
+        f"{path}/liitteet", {}, files={"file": ("iso.jpg", large, "image/jpeg")}
+    )
+    too_large = browser.post_form(
+        f"{path}/liitteet", {}, files={"file": ("liian-iso.jpg", bytes(11 * 1024 * 1024), "")}
+    )
+
+    assert saved.status_code == 303, saved.text
+    assert too_large.status_code == 422
+    assert "Tiedosto on liian suuri" in text_of(too_large.text)
