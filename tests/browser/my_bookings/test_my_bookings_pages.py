@@ -56,7 +56,8 @@ def test_a_photo_uploaded_through_the_page_comes_back_without_its_location(
     page, context, coachee, api_login_cookies
 ):
     booking, _ = coachee(context, api_login_cookies)
-    photo = samples.jpeg_with_metadata()
+    photo = samples.jpeg_with_metadata(image=samples.photo(4000, 3000))
+    assert len(photo) > 1024 * 1024, "a phone's 12-megapixel photo, over the JSON body limit"
     assert piexif.load(photo)["GPS"]
     page.goto(f"/omat-varaukset/{booking['id']}")
     expect(page.get_by_text("Tiedosto saa olla enintään 10 Mt.")).to_be_visible()
