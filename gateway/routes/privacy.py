@@ -16,6 +16,7 @@ from services.contracts.privacy import (
     INSPECTION,
     ErasurePreview,
     ErasurePreviewQuery,
+    OwnPrivacyRequestList,
     PrivacyRequest,
     PrivacyRequestPage,
     Rectification,
@@ -25,6 +26,15 @@ from services.contracts.privacy import (
 
 WRONG_PASSWORD = "The password is wrong."
 STAFF_OR_SUBJECT = (PRIVACY, COACHEE)
+ANSWER_FILES = {EXPORT: "export.zip", INSPECTION: "inspection.pdf"}
+
+
+def with_download(request: dict) -> dict:
+    """The request with the path its answer file is downloaded from, while the file is kept."""
+    download = None
+    if request["result_available"] and request["kind"] in ANSWER_FILES:
+        download = f"/api/privacy/requests/{request['id']}/{ANSWER_FILES[request['kind']]}"
+    return {**request, "download": download}
 
 
 def file_response(answer: dict) -> Response:
@@ -126,6 +136,22 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         caller = self.caller(request, roles=(PRIVACY,))
         username = load_query(request, ErasurePreviewQuery)["username"]
         return ErasurePreview().dump(self.privacy.preview_erasure(username, caller.actor))
+
+    @api(
+        "GET",
+        "/api/me/requests",
+        summary="One's own privacy requests (export, erasure, inspection, rectification), newest "
+        "first, with where a finished export or inspection is downloaded. Coachees only: requests "
+        "are about coachees, so a staff role is 403 (privacy staff list every request at "
+        "/api/privacy/requests)",
+        response_schema=OwnPrivacyRequestList,
+        tags=("me",),
+    )
+    def own_privacy_requests(self, request):
+        caller = self.caller(request, roles=(COACHEE,))
+        found = self.privacy.list_subject_requests(caller.account_id)
+        items = [with_download(item) for item in found["items"]]
+        return OwnPrivacyRequestList().dump({"items": items})
 
     @api(
         "POST",
