@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible
 from tests.browser.screenshots import screenshots
-from tests.gateway.api_client import ApiClient
-from tests.gateway.booking_api import PASSWORD, booking_form, free_slots, next_week_day
 from tests.media import samples
 
 TAB_LIMIT = 80
@@ -21,27 +19,14 @@ PHONE_PHOTO = (4000, 3000)
 
 
 @pytest.fixture
-def coachee(site, catalogue):
-    """`coachee(context)`: a new coachee with two bookings next week (Tuesday's and Thursday's
-    first free times), logged in in `context`; answers the bookings."""
+def booked(coachee, catalogue, api_login_cookies):
+    """`booked(context)`: a new coachee with a booking next Tuesday (the harness's `coachee`),
+    logged in in `context`; answers the booking."""
 
-    def make(context, api_login_cookies):
-        setup = catalogue()
-        with ApiClient(site.url) as client:
-            tuesday = free_slots(client, setup, next_week_day(1))[0]["starts_at"]
-            thursday = free_slots(client, setup, next_week_day(3))[0]["starts_at"]
-            first = client.request("POST", "/api/bookings", json=booking_form(setup, tuesday))
-            assert first.status_code == 201, first.text
-            username = first.json()["username"]
-            login = client.log_in(username, PASSWORD)
-            second_form = {**booking_form(setup, thursday)}
-            del second_form["coachee"]
-            second = client.request(
-                "POST", "/api/bookings", json=second_form, headers=login.with_bearer()
-            )
-            assert second.status_code == 201, second.text
-        api_login_cookies(context, username, PASSWORD)
-        return [first.json()["booking"], second.json()["booking"]]
+    def make(context) -> dict:
+        person = coachee(catalogue())
+        api_login_cookies(context, person.username, person.password)
+        return person.booking
 
     return make
 
@@ -55,10 +40,8 @@ def tab_to(page, locator) -> None:
     raise AssertionError(f"Tab never reached {locator}")
 
 
-def test_a_photo_uploaded_through_the_page_comes_back_without_its_location(
-    page, context, coachee, api_login_cookies
-):
-    booking, _ = coachee(context, api_login_cookies)
+def test_a_photo_uploaded_through_the_page_comes_back_without_its_location(page, context, booked):
+    booking = booked(context)
     photo = samples.jpeg_with_metadata(image=Image.effect_noise(PHONE_PHOTO, 6).convert("RGB"))
     assert len(photo) > 1024 * 1024, "a phone's photo is larger than a JSON body may be"
     assert piexif.load(photo)["GPS"]
@@ -82,8 +65,8 @@ def test_a_photo_uploaded_through_the_page_comes_back_without_its_location(
     screenshots(page, "my-bookings-detail-attachment")
 
 
-def test_a_refused_upload_is_said_at_the_field(page, context, coachee, api_login_cookies):
-    booking, _ = coachee(context, api_login_cookies)
+def test_a_refused_upload_is_said_at_the_field(page, context, booked):
+    booking = booked(context)
     page.goto(f"/omat-varaukset/{booking['id']}")
 
     page.get_by_label("Liitettävä tiedosto").set_input_files(
@@ -98,8 +81,8 @@ def test_a_refused_upload_is_said_at_the_field(page, context, coachee, api_login
     screenshots(page, "my-bookings-detail-refused-upload")
 
 
-def test_the_list_and_a_booking_pass_axe(page, context, coachee, api_login_cookies):
-    booking, _ = coachee(context, api_login_cookies)
+def test_the_list_and_a_booking_pass_axe(page, context, booked):
+    booking = booked(context)
 
     page.goto("/omat-varaukset")
     expect(page.get_by_role("heading", name="Omat varaukset", level=1)).to_be_visible()
@@ -114,8 +97,8 @@ def test_the_list_and_a_booking_pass_axe(page, context, coachee, api_login_cooki
     screenshots(page, "my-bookings-detail")
 
 
-def test_a_booking_is_cancelled_with_the_keyboard(page, context, coachee, api_login_cookies):
-    booking, _ = coachee(context, api_login_cookies)
+def test_a_booking_is_cancelled_with_the_keyboard(page, context, booked):
+    booking = booked(context)
     page.goto(f"/omat-varaukset/{booking['id']}")
 
     tab_to(page, page.get_by_role("link", name="Peru varaus"))
@@ -130,8 +113,8 @@ def test_a_booking_is_cancelled_with_the_keyboard(page, context, coachee, api_lo
     expect(page.get_by_role("link", name="Peru varaus")).to_have_count(0)
 
 
-def test_cancelling_works_without_javascript(no_js_page, coachee, api_login_cookies):
-    _, booking = coachee(no_js_page.context, api_login_cookies)
+def test_cancelling_works_without_javascript(no_js_page, booked):
+    booking = booked(no_js_page.context)
     no_js_page.goto(f"/omat-varaukset/{booking['id']}/peru")
 
     no_js_page.get_by_role("button", name="Kyllä, peru varaus").click()
@@ -139,8 +122,8 @@ def test_cancelling_works_without_javascript(no_js_page, coachee, api_login_cook
     expect(no_js_page.get_by_role("status")).to_have_text("Varaus on peruttu.")
 
 
-def test_moving_a_booking_through_the_week_picker(page, context, coachee, api_login_cookies):
-    booking, _ = coachee(context, api_login_cookies)
+def test_moving_a_booking_through_the_week_picker(page, context, booked):
+    booking = booked(context)
     page.goto(f"/omat-varaukset/{booking['id']}")
     page.get_by_role("link", name="Siirrä toiseen aikaan").click()
     expect(page.get_by_role("heading", name="Valitse uusi aika", level=1)).to_be_visible()
