@@ -55,12 +55,21 @@ class PageRoute(HttpRequestHandler):
         return result
 
 
-def page(method: str, url: str, roles: tuple[str, ...] | None = ANYONE):
-    """A page route; `roles` is `ANYONE`, `ANY_ROLE` (any login) or the roles allowed."""
+def page(
+    method: str, url: str, roles: tuple[str, ...] | None = ANYONE, max_bytes: int | None = None
+):
+    """A page route; `roles` is `ANYONE`, `ANY_ROLE` (any login) or the roles allowed.
+
+    `max_bytes` raises the body limit (`JSON_MAX_BYTES`, for every request) for a form that
+    sends a file: the form token is read from the body before the handler runs, so the limit
+    must be set first; the handler then applies the file's own limit.
+    """
 
     def decorate(handler):
         @wraps(handler)
         def answer(self, request, **path_values):
+            if max_bytes is not None:
+                request.max_content_length = max_bytes
             visitor = visitor_of(request, self.accounts.resolve_session)
             try:
                 self.admit(request, visitor, roles)

@@ -142,7 +142,7 @@ class BookingsService(ServiceBase):
     def get_booking(self, booking_id: str, actor: dict) -> dict:
         work = self.work()
         booking = visible_booking(work, booking_id, required_actor(actor))
-        return bookings_view(work.db, [booking])[0]
+        return bookings_view(work, [booking])[0]
 
     @rpc(expected_exceptions=DomainError)
     def get_billing_snapshot(self, booking_id: str) -> dict:

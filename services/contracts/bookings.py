@@ -247,12 +247,25 @@ class Booking(Schema):
     coach_name = fields.String(allow_none=True)
     coachee_id = fields.UUID()
     service_id = fields.UUID()
+    service_name = fields.String(allow_none=True)
     specification_id = fields.UUID()
+    specification_name = fields.String(allow_none=True)
     delivery_method = delivery_method()
     message = fields.String()
     eligibility_rule = fields.String(metadata={"description": "How eligibility was decided."})
     hold_expires_at = timestamp(allow_none=True)
     created_at = timestamp()
+    coachee_changes_until = timestamp(
+        metadata={
+            "description": "The coachee may cancel or move an active booking until then (409 "
+            "`too_late` after); staff at any time."
+        }
+    )
+    feedback_until = timestamp(
+        metadata={
+            "description": "Feedback on a completed session can be given or changed until then."
+        }
+    )
 
 
 class BookingCreated(Schema):
