@@ -136,6 +136,7 @@ def run() -> int:
     gateway_url = f"http://{load_config('gateway')['WEB_SERVER_ADDRESS']}"
     env.setdefault("REPORT_LINK_BASE_URL", gateway_url)
     env.setdefault("BOOKING_LINK_BASE_URL", gateway_url)
+    env.setdefault("ACCOUNT_LINK_BASE_URL", gateway_url)
     for component, port in METRICS_PORTS.items():
         env.setdefault(metrics_port_variable(component), str(port))
     accounts = load_config("accounts")

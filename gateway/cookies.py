@@ -13,12 +13,13 @@ from datetime import datetime
 
 from werkzeug.wrappers import Response
 
+from services.contracts.fields import LANGUAGES
+
 SESSION_COOKIE = "__Host-valmennus_session"
 TEST_COOKIE = "valmennus_cookie_test"
 FORM_TOKEN_BYTES = 24
 PREFERENCES_COOKIE = "__Host-valmennus_preferences"
 PREFERENCES_SECONDS = 365 * 24 * 3600
-LANGUAGES = ("fi", "sv", "en")
 THEMES = ("system", "light", "dark")
 DEFAULT_PREFERENCES = {"language": "fi", "theme": "system"}
 

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException
 
+from services.contracts.accounts import InvalidResetToken
 from services.contracts.errors import (
     Conflict,
     DomainError,
@@ -77,6 +78,7 @@ DOMAIN_STATUS = (
     (Unauthenticated, 401),
     (Forbidden, 403),
     (InvalidInput, 422),
+    (InvalidResetToken, 422),
     (NotFound, 404),
     (Conflict, 409),
     (Throttled, 429),

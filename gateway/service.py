@@ -4,7 +4,6 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 
 from gateway.auth import Authentication
-from gateway.observed import RouteNames
 from gateway.pages.account import AccountPages
 from gateway.pages.admin_catalogue import AdminCataloguePages
 from gateway.pages.admin_people import AdminPeoplePages
@@ -22,6 +21,7 @@ from gateway.routes.bookings import BookingRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.media import MediaRoutes
 from gateway.routes.meta import MetaRoutes
+from gateway.routes.password_reset import PasswordResetRoutes
 from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
 from gateway.service_calls import TimedRpcProxy
@@ -39,6 +39,7 @@ class GatewayService(
     HealthRoutes,
     MediaRoutes,
     MetaRoutes,
+    PasswordResetRoutes,
     PreferenceRoutes,
     PrivacyRoutes,
     PageSupport,
@@ -65,4 +66,3 @@ class GatewayService(
     media = TimedRpcProxy(MEDIA)
     metrics = Metrics()
     tracing = RequestTracing()
-    route_names = RouteNames()

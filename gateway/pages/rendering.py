@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from gateway.cookies import set_test_cookie
 from gateway.pages.i18n import LANGUAGE_NAMES, LANGUAGES, Language
 from gateway.pages.navigation import navigation_for
+from gateway.pages.vocabulary import words
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_HEADERS = {
@@ -44,7 +45,9 @@ def environment(language_code: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
-    env.globals.update(language=language, language_names=LANGUAGE_NAMES, languages=LANGUAGES)
+    env.globals.update(
+        language=language, language_names=LANGUAGE_NAMES, languages=LANGUAGES, words=words
+    )
     env.filters.update(
         datetime=language.datetime_text, date=language.date_text, time=language.time_text
     )

@@ -97,17 +97,25 @@ class MediaRoutes:
     )
     def upload_attachment(self, request, booking_id):
         caller = self.caller(request, roles=(COACHEE,))
-        storage = self.attachment_storage
-        slot = self.media.prepare_upload(str(booking_id), caller.actor)
+        return 201, self.receive_attachment(
+            request, str(booking_id), caller.actor, idempotency_key(request)
+        )
+
+    def receive_attachment(
+        self, request: Request, booking_id: str, actor: dict, key: str | None
+    ) -> dict:
+        """The upload, from the API or the booking's page: media says whether and how much,
+        the file goes into quarantine, media cleans it and answers the attachment."""
+        slot = self.media.prepare_upload(booking_id, actor)
         upload = uploaded_file(request, slot["max_bytes"])
-        storage.put(slot["quarantine_key"], upload.stream, QUARANTINE_CONTENT_TYPE)
+        self.attachment_storage.put(slot["quarantine_key"], upload.stream, QUARANTINE_CONTENT_TYPE)
         ingest = {
-            "booking_id": str(booking_id),
+            "booking_id": booking_id,
             "quarantine_key": slot["quarantine_key"],
             "filename": upload.filename,
-            "idempotency_key": idempotency_key(request),
+            "idempotency_key": key,
         }
-        return 201, self.media.ingest_upload(ingest, caller.actor)
+        return self.media.ingest_upload(ingest, actor)
 
     @api(
         "GET",

@@ -36,7 +36,13 @@ def is_disabled(account, now) -> bool:
     )
 
 
-def refuse_if_throttled(work: Work, keys: list[bytes]) -> None:
+def refuse_if_throttled(
+    work: Work,
+    keys: list[bytes],
+    action: str = "login_throttled",
+    message: str = "Too many failed logins; try again later.",
+) -> None:
+    """Throttled when any key has reached the limit; the refusal is audited as `action`."""
     throttle = work.settings.throttle
     waits = [
         throttle.retry_after(
@@ -46,8 +52,8 @@ def refuse_if_throttled(work: Work, keys: list[bytes]) -> None:
     ]
     waits = [wait for wait in waits if wait is not None]
     if waits:
-        work.audit_refusal("login_throttled")
-        raise Throttled("Too many failed logins; try again later.", retry_after=max(waits))
+        work.audit_refusal(action)
+        raise Throttled(message, retry_after=max(waits))
 
 
 def refuse_password(work: Work, keys: list[bytes], account_id, message: str):

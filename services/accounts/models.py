@@ -7,6 +7,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     Table,
@@ -39,6 +40,7 @@ accounts = Table(
         "role IN ('coachee', 'coach', 'admin', 'privacy', 'subscriber')", name="accounts_role"
     ),
 )
+Index("accounts_email_lower", func.lower(accounts.c.email))
 
 sessions = Table(
     "sessions",
@@ -69,4 +71,38 @@ erasure_requests = Table(
     Column("id", UUID(as_uuid=True), primary_key=True),
     Column("account_id", UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
+)
+
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("account_id", UUID(as_uuid=True), ForeignKey("accounts.id"), nullable=False),
+    Column("token_hash", LargeBinary, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Index("password_resets_account", "account_id"),
+    Index("password_resets_expiry", "expires_at"),
+)
+
+password_reset_mails = Table(
+    "password_reset_mails",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "password_reset_id",
+        UUID(as_uuid=True),
+        ForeignKey("password_resets.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("language", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("sent_at", DateTime(timezone=True)),
+    CheckConstraint("language IN ('fi', 'sv', 'en')", name="password_reset_mails_language"),
+    Index("password_reset_mails_due", "next_attempt_at"),
 )

@@ -43,6 +43,18 @@ def export_personal_data(work: Work, subject_id) -> dict:
         }
         for row in repo.sessions_of(work.db, account["id"])
     ]
+    items += [
+        {
+            "group": "password_resets",
+            "id": str(row["id"]),
+            "data": {
+                "requested_at": row["created_at"].isoformat(),
+                "expires_at": row["expires_at"].isoformat(),
+                "used_at": _plain(row["used_at"]),
+            },
+        }
+        for row in repo.resets_of(work.db, account["id"])
+    ]
     return {"service": "accounts", "items": items, "files": [], "done": True}
 
 
@@ -51,11 +63,13 @@ def _plain(value):
 
 
 def erase_account(work: Work, subject_id) -> ErasureResult:
-    """Anonymise the profile, remove sessions and requests, keep the username as a tombstone."""
+    """Anonymise the profile, remove sessions, password resets and requests, keep the username
+    as a tombstone."""
     account = repo.account_by_id(work.db, subject_id)
     if account is None or account["erased_at"] is not None:
         return ErasureResult(messages=["No personal data is held about this person."])
     removed = repo.delete_sessions(work.db, account["id"])
+    removed += repo.delete_resets(work.db, account["id"])
     removed += repo.delete_erasure_requests(work.db, account["id"])
     repo.update_account(
         work.db,

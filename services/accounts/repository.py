@@ -6,7 +6,14 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, update
 from sqlalchemy.engine import RowMapping
 
-from services.accounts.models import accounts, erasure_requests, login_failures, sessions
+from services.accounts.models import (
+    accounts,
+    erasure_requests,
+    login_failures,
+    password_reset_mails,
+    password_resets,
+    sessions,
+)
 from services.contracts.accounts import ADMIN, COACHEE, STAFF_ROLES
 
 
@@ -41,7 +48,19 @@ def update_account(session, account_id, values: dict) -> RowMapping:
     return session.execute(query).mappings().one()
 
 
+def accounts_by_login(session, login: str) -> list[RowMapping]:
+    """The account a username names, or every account an email address belongs to (an address
+    may serve several accounts; compared in any case)."""
+    login = login.strip()
+    if "@" in login:
+        condition = func.lower(accounts.c.email) == login.lower()
+    else:
+        condition = accounts.c.username == login.lower()
+    return session.execute(select(accounts).where(condition)).mappings().all()
+
+
 def delete_account(session, account_id) -> None:
+    delete_resets(session, account_id)
     session.execute(delete(erasure_requests).where(erasure_requests.c.account_id == account_id))
     session.execute(delete(sessions).where(sessions.c.account_id == account_id))
     session.execute(delete(accounts).where(accounts.c.id == account_id))
@@ -200,4 +219,92 @@ def insert_erasure_request(session, account_id, now: datetime) -> uuid.UUID:
 
 def delete_erasure_requests(session, account_id) -> int:
     query = delete(erasure_requests).where(erasure_requests.c.account_id == account_id)
+    return session.execute(query).rowcount
+
+
+def insert_reset(session, values: dict) -> None:
+    session.execute(insert(password_resets).values(values))
+
+
+def insert_reset_mail(session, values: dict) -> None:
+    session.execute(insert(password_reset_mails).values(values))
+
+
+def revoke_open_resets(session, account_id, now: datetime) -> int:
+    query = (
+        update(password_resets)
+        .where(
+            password_resets.c.account_id == account_id,
+            password_resets.c.used_at.is_(None),
+            password_resets.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return session.execute(query).rowcount
+
+
+def reset_with_account(session, reset_id) -> RowMapping:
+    """A reset and what its mail needs of the account (to whom, and whether it may still go)."""
+    query = (
+        select(
+            password_resets,
+            accounts.c.username,
+            accounts.c.name,
+            accounts.c.email,
+            accounts.c.disabled_until,
+            accounts.c.disabled_permanently,
+            accounts.c.erased_at,
+        )
+        .join(accounts, accounts.c.id == password_resets.c.account_id)
+        .where(password_resets.c.id == reset_id)
+    )
+    return session.execute(query).mappings().one()
+
+
+def set_reset_token(session, reset_id, token_hash: bytes) -> None:
+    query = update(password_resets).where(password_resets.c.id == reset_id)
+    session.execute(query.values(token_hash=token_hash))
+
+
+def live_reset(session, token_hash: bytes, now: datetime, lock: bool = False) -> RowMapping | None:
+    """The unused, unreplaced, unexpired reset of an account in use that the token belongs to;
+    with `lock`, its row is held until the transaction ends, so a token is used only once."""
+    query = (
+        select(password_resets, accounts.c.username, accounts.c.email)
+        .join(accounts, accounts.c.id == password_resets.c.account_id)
+        .where(
+            password_resets.c.token_hash == token_hash,
+            password_resets.c.used_at.is_(None),
+            password_resets.c.revoked_at.is_(None),
+            password_resets.c.expires_at > now,
+            not_disabled(now),
+        )
+    )
+    if lock:
+        query = query.with_for_update(of=password_resets)
+    return session.execute(query).mappings().first()
+
+
+def mark_reset_used(session, reset_id, now: datetime) -> None:
+    query = update(password_resets).where(password_resets.c.id == reset_id)
+    session.execute(query.values(used_at=now))
+
+
+def resets_of(session, account_id) -> list[RowMapping]:
+    query = (
+        select(password_resets)
+        .where(password_resets.c.account_id == account_id)
+        .order_by(password_resets.c.created_at)
+    )
+    return session.execute(query).mappings().all()
+
+
+def delete_resets(session, account_id) -> int:
+    """The account's resets, and with them (by cascade) the mails of their links."""
+    query = delete(password_resets).where(password_resets.c.account_id == account_id)
+    return session.execute(query).rowcount
+
+
+def delete_resets_expired_before(session, before: datetime) -> int:
+    query = delete(password_resets).where(password_resets.c.expires_at <= before)
     return session.execute(query).rowcount

@@ -7,7 +7,15 @@ module that does the work. The contract is in README.md beside this file.
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from services.accounts import logins, personal_data, profiles, staff, subjects
+from services.accounts import (
+    logins,
+    password_resets,
+    personal_data,
+    profiles,
+    reset_mail_sender,
+    staff,
+    subjects,
+)
 from services.accounts.settings import Settings
 from services.accounts.work import Work
 from services.contracts.accounts import (
@@ -16,21 +24,28 @@ from services.contracts.accounts import (
     CreatedBefore,
     Credentials,
     Disabling,
+    PasswordResetConfirmation,
+    PasswordResetRequest,
+    PasswordResetToken,
     StaffChanges,
     StaffCreation,
 )
 from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS, BILLING
+from services.infra.mailer import Mailer
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
 
 FAILURE_CLEANUP_SECONDS = 300
+MAIL_SEND_SECONDS = 5
+RESET_CLEANUP_SECONDS = 300
 
 
 class AccountsService(ServiceBase):
     name = ACCOUNTS
     settings = Settings()
     billing = RpcProxy(BILLING)
+    mailer = Mailer()
 
     def work(self) -> Work:
         return Work(
@@ -79,8 +94,33 @@ class AccountsService(ServiceBase):
         return logins.delete_expired_failures(self.work())
 
     @rpc(expected_exceptions=DomainError)
+    def request_password_reset(self, request: dict) -> None:
+        password_resets.request_reset(self.work(), load(PasswordResetRequest(), request))
+
+    @rpc(expected_exceptions=DomainError)
+    def check_password_reset(self, token: dict) -> dict:
+        return password_resets.check_token(self.work(), load(PasswordResetToken(), token)["token"])
+
+    @rpc(expected_exceptions=DomainError)
+    def reset_password(self, confirmation: dict) -> None:
+        data = load(PasswordResetConfirmation(), confirmation)
+        password_resets.reset_password(self.work(), data)
+
+    @timer(interval=MAIL_SEND_SECONDS)
+    def send_password_reset_mails(self) -> int:
+        return reset_mail_sender.send_due_reset_mails(self.work(), self.mailer)
+
+    @timer(interval=RESET_CLEANUP_SECONDS)
+    def delete_expired_password_resets(self) -> int:
+        return password_resets.delete_expired_resets(self.work())
+
+    @rpc(expected_exceptions=DomainError)
     def get_account(self, account_id: str, actor: dict | None) -> dict:
         return profiles.get_account(self.work(), account_id, actor_of(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def get_coachee_contact(self, account_id: str, actor: dict) -> dict:
+        return profiles.get_coachee_contact(self.work(), account_id, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
     def update_account(self, account_id: str, changes: dict, actor: dict | None) -> dict:

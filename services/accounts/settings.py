@@ -12,10 +12,19 @@ from services.accounts.throttle import LoginThrottle
 
 
 @dataclass(frozen=True)
+class ResetRules:
+    """How long a password-reset link lives, and the site address its mail links to."""
+
+    valid_for: timedelta
+    link_base_url: str
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     lifetimes: SessionLifetimes
     throttle: LoginThrottle
     hashing: PasswordHashing
+    resets: ResetRules
 
 
 def settings_from(config: dict) -> AccountSettings:
@@ -33,6 +42,12 @@ def settings_from(config: dict) -> AccountSettings:
             time_cost=int(config.get("ARGON2_TIME_COST", 2)),
             slots=Semaphore(int(config.get("PASSWORD_HASH_CONCURRENCY", 1))),
             wait_seconds=float(config.get("PASSWORD_HASH_WAIT_SECONDS", 10)),
+        ),
+        resets=ResetRules(
+            valid_for=timedelta(seconds=float(config.get("PASSWORD_RESET_VALID_SECONDS", 3600))),
+            link_base_url=str(
+                config.get("ACCOUNT_LINK_BASE_URL") or "http://127.0.0.1:8000"
+            ).rstrip("/"),
         ),
     )
 

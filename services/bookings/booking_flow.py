@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from services.bookings import repository as repo
 from services.bookings.availability import free_coaches_at
 from services.bookings.notifications import booking_confirmed
-from services.bookings.views import booking_view
+from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.accounts import COACHEE, CoacheeRegistration
 from services.contracts.billing import NOT_ELIGIBLE
@@ -131,7 +131,7 @@ def replayed(work: Work, request: dict, actor, key: str | None, hashed: str) -> 
         return None
     if existing["request_hash"] not in (None, hashed):
         raise IdempotencyKeyReused(KEY_REUSED, {"Idempotency-Key": [KEY_REUSED]})
-    answer = {"booking": booking_view(existing)}
+    answer = {"booking": bookings_view(work, [existing])[0]}
     if existing["registered_coachee"]:
         coachee_id = str(existing["coachee_id"])
         try:
@@ -205,7 +205,7 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
         raise RegistrationExpired("This booking took too long; send the form again.")
     if booking["status"] == CONFIRMED:
         booking_confirmed(work, booking)
-    answer = {"booking": booking_view(booking)}
+    answer = {"booking": bookings_view(work, [booking])[0]}
     if registered is not None:
         answer["username"] = registered["username"]
     return answer

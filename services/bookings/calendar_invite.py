@@ -6,12 +6,12 @@ booking and a SEQUENCE that grows with each change let calendars update or remov
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.infra.clock import HELSINKI
+from services.infra.icalendar_text import escape_text, fold, utc_stamp
 
 TZID = "Europe/Helsinki"
-MAX_LINE_OCTETS = 75
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
@@ -50,41 +50,12 @@ class CalendarEvent:
     attendee_email: str
 
 
-def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\n", "\\n")
-    )
-
-
 def quoted_parameter(value: str) -> str:
     return '"' + value.replace('"', "") + '"'
 
 
-def fold(line: str) -> str:
-    """Split a content line into physical lines of at most 75 octets, never inside a character."""
-    physical, current, size = [], "", 0
-    for char in line:
-        octets = len(char.encode())
-        if size + octets > MAX_LINE_OCTETS:
-            physical.append(current)
-            current, size = " ", 1
-        current += char
-        size += octets
-    physical.append(current)
-    return "\r\n".join(physical)
-
-
 def helsinki_local(instant: datetime) -> str:
     return instant.astimezone(HELSINKI).strftime("%Y%m%dT%H%M%S")
-
-
-def utc_stamp(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def event_lines(event: CalendarEvent, method: str, stamp: datetime) -> list[str]:

@@ -33,13 +33,8 @@ def session_month(booking) -> date:
     return month_of(booking["starts_at"].astimezone(HELSINKI).date())
 
 
-def feedback_closes(starts_at: datetime, window: timedelta) -> datetime:
-    """When feedback on a session that starts at `starts_at` can no longer be given or changed."""
-    return starts_at + window
-
-
 def changeable_until(work: Work, booking) -> datetime:
-    return feedback_closes(booking["starts_at"], work.rules.feedback_window)
+    return work.rules.feedback_until(booking["starts_at"])
 
 
 def give_feedback(work: Work, booking_id, data: dict, actor: dict) -> dict:

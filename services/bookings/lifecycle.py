@@ -18,7 +18,7 @@ from services.bookings.notifications import (
     booking_confirmed,
     booking_rescheduled,
 )
-from services.bookings.views import booking_view
+from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.accounts import ADMIN, COACH, COACHEE
 from services.contracts.bookings import (
@@ -44,7 +44,7 @@ def require_active(booking) -> None:
 def require_coachee_notice(work: Work, booking, actor: dict) -> None:
     if actor["role"] != COACHEE:
         return
-    if work.now > booking["starts_at"] - work.rules.coachee_change_notice:
+    if work.now > work.rules.coachee_changes_until(booking["starts_at"]):
         hours = int(work.rules.coachee_change_notice.total_seconds() // 3600)
         raise TooLate(f"Changes are possible until {hours} hours before the start; call us.")
 
@@ -59,7 +59,7 @@ def cancel(work: Work, booking_id, actor: dict) -> dict:
         {"status": CANCELLED, "cancelled_by": actor["account_id"], "updated_at": work.now},
     )
     booking_cancelled(work, updated, was_confirmed=booking["status"] == CONFIRMED)
-    return booking_view(updated)
+    return bookings_view(work, [updated])[0]
 
 
 def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
@@ -92,7 +92,7 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
             raise SlotTaken("This time is not free; choose another.") from exc
         raise
     booking_rescheduled(work, updated)
-    return booking_view(updated)
+    return bookings_view(work, [updated])[0]
 
 
 def decide_eligibility(work: Work, booking_id, approved: bool, actor: dict) -> dict:
@@ -114,7 +114,7 @@ def decide_eligibility(work: Work, booking_id, approved: bool, actor: dict) -> d
         actor_id=actor["account_id"],
         subject_id=booking["coachee_id"],
     )
-    return booking_view(updated)
+    return bookings_view(work, [updated])[0]
 
 
 def record_outcome(work: Work, booking_id, outcome: str, actor: dict) -> dict:
@@ -132,7 +132,7 @@ def record_outcome(work: Work, booking_id, outcome: str, actor: dict) -> dict:
     )
     if status == COMPLETED:
         booking_completed(work, updated)
-    return booking_view(updated)
+    return bookings_view(work, [updated])[0]
 
 
 def expire_holds(work: Work) -> int:

@@ -44,4 +44,4 @@ def list_bookings(work: Work, actor: dict, filters: dict) -> dict:
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = f"{last['starts_at'].isoformat()}|{last['id']}"
-    return {"items": bookings_view(work.db, rows[:limit]), "next_cursor": next_cursor}
+    return {"items": bookings_view(work, rows[:limit]), "next_cursor": next_cursor}

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 
-from services.bookings.feedback import feedback_closes
 from services.bookings.mail import BookingMail, compose
 from services.bookings.models import (
     bookings,
@@ -25,6 +24,7 @@ from services.bookings.notifications import (
     REMINDER,
     queue_mail,
 )
+from services.bookings.settings import feedback_closes
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
 from services.contracts.errors import NotFound

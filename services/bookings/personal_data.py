@@ -35,7 +35,7 @@ def export_personal_data(work: Work, subject_id) -> dict:
     booking_rows = repo.bookings_of_coachee(work.db, subject_id)
     items = [
         {"group": "bookings", "id": view["id"], "data": dict(view, **eligibility_data(row))}
-        for row, view in zip(booking_rows, bookings_view(work.db, booking_rows), strict=True)
+        for row, view in zip(booking_rows, bookings_view(work, booking_rows), strict=True)
     ]
     items += [
         {"group": "coach_notes", "id": str(note["id"]), "data": note_view(note)}

@@ -25,6 +25,7 @@ from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.bookings import (
     AvailabilityChangeInput,
+    AvailabilityQuery,
     BookingFilter,
     BookingRequest,
     CoachChanges,
@@ -114,6 +115,13 @@ class BookingsService(ServiceBase):
         return catalogue.add_availability_change(self.work(), coach_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
+    def list_availability_changes(self, coach_id: str, query: dict, actor: dict) -> dict:
+        days = load(AvailabilityQuery(), query or {})
+        return catalogue.list_availability_changes(
+            self.work(), coach_id, required_actor(actor), days["from_"], days["to"]
+        )
+
+    @rpc(expected_exceptions=DomainError)
     def remove_availability_change(self, coach_id: str, change_id: str, actor: dict) -> None:
         catalogue.remove_availability_change(
             self.work(), coach_id, change_id, required_actor(actor)
@@ -134,7 +142,7 @@ class BookingsService(ServiceBase):
     def get_booking(self, booking_id: str, actor: dict) -> dict:
         work = self.work()
         booking = visible_booking(work, booking_id, required_actor(actor))
-        return bookings_view(work.db, [booking])[0]
+        return bookings_view(work, [booking])[0]
 
     @rpc(expected_exceptions=DomainError)
     def get_billing_snapshot(self, booking_id: str) -> dict:

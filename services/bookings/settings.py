@@ -1,7 +1,7 @@
 """The booking rules and the site's address for links in mails, read once from the config."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from nameko.extensions import DependencyProvider
 
@@ -19,6 +19,18 @@ class BookingRules:
     feedback_window: timedelta
     link_base_url: str
     registration_timeout: timedelta
+
+    def coachee_changes_until(self, starts_at: datetime) -> datetime:
+        """The last moment a coachee may cancel or move a session that starts at `starts_at`."""
+        return starts_at - self.coachee_change_notice
+
+    def feedback_until(self, starts_at: datetime) -> datetime:
+        return feedback_closes(starts_at, self.feedback_window)
+
+
+def feedback_closes(starts_at: datetime, window: timedelta) -> datetime:
+    """When feedback on a session that starts at `starts_at` can no longer be given or changed."""
+    return starts_at + window
 
 
 def rules_from(config: dict) -> BookingRules:

@@ -28,9 +28,27 @@ def booking_view(booking, coach_name: str | None = None) -> dict:
     }
 
 
-def bookings_view(session, rows) -> list[dict]:
-    names = {coach["id"]: coach["name"] for coach in repo.list_coaches(session)}
-    return [booking_view(row, names.get(row["coach_id"])) for row in rows]
+def bookings_view(work, rows) -> list[dict]:
+    """Bookings as callers see them: with the names of their coach, service and specification,
+    and the moments the rules set for them, so that a page can say what is still possible
+    without knowing the rules itself."""
+    names = {coach["id"]: coach["name"] for coach in repo.list_coaches(work.db)}
+    service_ids = list({row["service_id"] for row in rows})
+    services = repo.services_with_specifications(work.db, service_ids, active_only=False)
+    service_names = {service["id"]: service["name"] for service in services}
+    specification_names = {
+        spec["id"]: spec["name"] for service in services for spec in service["specifications"]
+    }
+    return [
+        dict(
+            booking_view(row, names.get(row["coach_id"])),
+            service_name=service_names.get(row["service_id"]),
+            specification_name=specification_names.get(row["specification_id"]),
+            coachee_changes_until=iso(work.rules.coachee_changes_until(row["starts_at"])),
+            feedback_until=iso(work.rules.feedback_until(row["starts_at"])),
+        )
+        for row in rows
+    ]
 
 
 def slot_view(slot: OpenSlot, coach_name: str) -> dict:

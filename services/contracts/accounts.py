@@ -4,7 +4,8 @@ RPC methods (see services/accounts/README.md for each one's arguments, answer an
 register_coachee, discard_registration, log_in, resolve_session,
 log_out, change_password, get_account, update_account, search_coachees, list_staff,
 create_staff, set_disabled, request_erasure, create_admin, confirm_password, find_coachee,
-coachees_created_before, disable_login, export_personal_data, erase_personal_data.
+coachees_created_before, disable_login, request_password_reset, check_password_reset,
+reset_password, export_personal_data, erase_personal_data.
 """
 
 from marshmallow import (
@@ -16,8 +17,12 @@ from marshmallow import (
     validate,
     validates_schema,
 )
+from nameko.exceptions import deserialize_to_instance
 
+from services.contracts.errors import DomainError
 from services.contracts.fields import (
+    EMAIL_MAX_LENGTH,
+    LANGUAGES,
     Changes,
     boolean,
     email,
@@ -43,6 +48,7 @@ ACCESS_AUDITED = "access_audited"
 
 USERNAME_IS_PERMANENT = "The username cannot be changed."
 USERNAME_MAX_LENGTH = 64
+RESET_TOKEN_MAX_LENGTH = 200
 
 
 class CoacheeDetails(Schema):
@@ -118,6 +124,15 @@ class Account(Schema):
     created_at = timestamp()
     disabled_until = timestamp(allow_none=True)
     disabled_permanently = fields.Boolean()
+
+
+class CoacheeContact(Schema):
+    """What a coach sees of a coachee they have a session with: how to reach them, no more."""
+
+    id = fields.UUID()
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
 
 
 class AccountPage(Schema):
@@ -219,11 +234,61 @@ class RequestAccepted(Schema):
 
 
 class CreatedBefore(Schema):
-    before = fields.AwareDateTime(required=True)
+    before = timestamp(required=True)
 
 
 class Disabling(Schema):
     """`disabled: true` with `until` disables until then, without it for good."""
 
     disabled = boolean(required=True)
-    until = fields.AwareDateTime(load_default=None, allow_none=True)
+    until = timestamp(load_default=None, allow_none=True)
+
+
+class PasswordResetForm(Schema):
+    login = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=EMAIL_MAX_LENGTH),
+        metadata={"description": "The username, or the email address of the account."},
+    )
+
+
+class PasswordResetRequest(PasswordResetForm):
+    """The form, where it came from (requests count per address, as failed logins do) and the
+    language the link's mail is written in."""
+
+    client_address = fields.String(load_default="unknown")
+    language = fields.String(load_default=LANGUAGES[0], validate=validate.OneOf(LANGUAGES))
+
+
+class PasswordResetAccepted(Schema):
+    message = fields.String(
+        metadata={"description": "The same whether or not the login belongs to an account."}
+    )
+
+
+def reset_token(**kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, max=RESET_TOKEN_MAX_LENGTH),
+        metadata={"description": "The token of the link in the password-reset mail."},
+        **kwargs,
+    )
+
+
+class PasswordResetToken(Schema):
+    token = reset_token(required=True)
+
+
+class PasswordResetConfirmation(PasswordResetToken):
+    password = password(required=True, metadata={"description": "The new password."})
+
+
+class PasswordResetTokenStatus(Schema):
+    valid = fields.Boolean(metadata={"description": "Always true: an unusable token is a 422."})
+
+
+@deserialize_to_instance
+class InvalidResetToken(DomainError):
+    """A password-reset token that is unknown, already used, replaced by a newer one, expired,
+    or whose account is disabled; `fields` names `token`."""
+
+    code = "invalid_reset_token"

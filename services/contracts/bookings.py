@@ -8,7 +8,7 @@ from nameko.exceptions import deserialize_to_instance
 
 from services.contracts.accounts import CoacheeRegistration
 from services.contracts.errors import Conflict, Forbidden, InvalidInput
-from services.contracts.fields import Changes, boolean, person_name, text, timestamp
+from services.contracts.fields import Changes, boolean, day, person_name, text, timestamp
 
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
@@ -161,8 +161,8 @@ class WorkingHours(Schema):
 
 
 class AvailabilityChangeInput(Schema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
+    ends_at = timestamp(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(AVAILABILITY_KINDS))
 
 
@@ -174,10 +174,26 @@ class AvailabilityChange(Schema):
     kind = fields.String(validate=validate.OneOf(AVAILABILITY_KINDS))
 
 
+class AvailabilityChangeList(Schema):
+    items = fields.List(fields.Nested(AvailabilityChange))
+
+
+class AvailabilityQuery(Schema):
+    """Changes overlapping the days `from`–`to` (Helsinki time); by default the coming 90 days."""
+
+    from_ = day(load_default=None, data_key="from")
+    to = day(load_default=None)
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ValidationError("Must not be before `from`.", "to")
+
+
 class SlotQuery(Schema):
     service_id = fields.UUID(required=True)
-    from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(
+    from_ = day(required=True, data_key="from")
+    to = day(
         required=True,
         metadata={
             "description": "The last day searched, not before `from`; one search covers at "
@@ -214,7 +230,7 @@ class BookingRequest(Schema):
     service_id = fields.UUID(required=True)
     specification_id = fields.UUID(required=True)
     delivery_method = delivery_method(required=True)
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
     coach_id = fields.UUID(
         load_default=None, metadata={"description": "Leave out to take any free coach."}
     )
@@ -231,12 +247,25 @@ class Booking(Schema):
     coach_name = fields.String(allow_none=True)
     coachee_id = fields.UUID()
     service_id = fields.UUID()
+    service_name = fields.String(allow_none=True)
     specification_id = fields.UUID()
+    specification_name = fields.String(allow_none=True)
     delivery_method = delivery_method()
     message = fields.String()
     eligibility_rule = fields.String(metadata={"description": "How eligibility was decided."})
     hold_expires_at = timestamp(allow_none=True)
     created_at = timestamp()
+    coachee_changes_until = timestamp(
+        metadata={
+            "description": "The coachee may cancel or move an active booking until then (409 "
+            "`too_late` after); staff at any time."
+        }
+    )
+    feedback_until = timestamp(
+        metadata={
+            "description": "Feedback on a completed session can be given or changed until then."
+        }
+    )
 
 
 class BookingCreated(Schema):
@@ -245,7 +274,7 @@ class BookingCreated(Schema):
 
 
 class Reschedule(Schema):
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
     coach_id = fields.UUID(load_default=None)
 
 
@@ -275,8 +304,8 @@ class NoteList(Schema):
 
 
 class BookingFilter(Schema):
-    from_ = fields.AwareDateTime(load_default=None, data_key="from")
-    to = fields.AwareDateTime(load_default=None)
+    from_ = timestamp(load_default=None, data_key="from")
+    to = timestamp(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     coach_id = fields.UUID(
         load_default=None,
@@ -313,12 +342,12 @@ class Feedback(Schema):
 class FeedbackSummaryQuery(Schema):
     """Ratings are kept by the month of the session, so the summary counts whole months."""
 
-    from_ = fields.Date(
+    from_ = day(
         required=True,
         data_key="from",
         metadata={"description": "Counted from the first day of this day's month."},
     )
-    to = fields.Date(
+    to = day(
         required=True,
         metadata={"description": "Counted to the last day of this day's month; not before `from`."},
     )
@@ -341,6 +370,6 @@ class FeedbackStatistics(Schema):
 
 
 class FeedbackSummary(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First day counted."})
-    to = fields.Date(metadata={"description": "Last day counted."})
+    from_ = day(data_key="from", metadata={"description": "First day counted."})
+    to = day(metadata={"description": "Last day counted."})
     items = fields.List(fields.Nested(FeedbackStatistics))

@@ -15,6 +15,23 @@ from services.contracts.fields import timestamp
 
 MAX_FILENAME_LENGTH = 255
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+ACCEPTED_FILE_TYPES = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "image/gif": (".gif",),
+    "image/tiff": (".tif", ".tiff"),
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (".pptx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+}
+"""What an attachment may be, by content type, with the file name extensions each comes with:
+media accepts these (415 otherwise) and a page says them before a file is chosen."""
 
 
 @deserialize_to_instance

@@ -1,6 +1,9 @@
-"""The kinds of file an attachment may be, as stored, and the names they may come with."""
+"""The kinds of file an attachment may be, as stored, and the names they may come with (the
+accepted ones as the contract lists them)."""
 
 from dataclasses import dataclass
+
+from services.contracts.media import ACCEPTED_FILE_TYPES
 
 
 @dataclass(frozen=True)
@@ -13,29 +16,28 @@ class FileType:
         return f"{self.content_type} ({', '.join(self.extensions)})"
 
 
-JPEG = FileType("jpeg", "image/jpeg", (".jpg", ".jpeg"))
-PNG = FileType("png", "image/png", (".png",))
-WEBP = FileType("webp", "image/webp", (".webp",))
-HEIF = FileType("heif", "image/heic", (".heic", ".heif"))
-GIF = FileType("gif", "image/gif", (".gif",))
-TIFF = FileType("tiff", "image/tiff", (".tif", ".tiff"))
-PDF = FileType("pdf", "application/pdf", (".pdf",))
-DOCX = FileType(
-    "docx",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    (".docx",),
+def accepted_type(key: str, content_type: str) -> FileType:
+    """An accepted type with the extensions the contract gives it."""
+    return FileType(key, content_type, ACCEPTED_FILE_TYPES[content_type])
+
+
+JPEG = accepted_type("jpeg", "image/jpeg")
+PNG = accepted_type("png", "image/png")
+WEBP = accepted_type("webp", "image/webp")
+HEIF = accepted_type("heif", "image/heic")
+GIF = accepted_type("gif", "image/gif")
+TIFF = accepted_type("tiff", "image/tiff")
+PDF = accepted_type("pdf", "application/pdf")
+DOCX = accepted_type(
+    "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
-XLSX = FileType(
-    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
+XLSX = accepted_type("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+PPTX = accepted_type(
+    "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 )
-PPTX = FileType(
-    "pptx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    (".pptx",),
-)
-ODT = FileType("odt", "application/vnd.oasis.opendocument.text", (".odt",))
-ODS = FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", (".ods",))
-ODP = FileType("odp", "application/vnd.oasis.opendocument.presentation", (".odp",))
+ODT = accepted_type("odt", "application/vnd.oasis.opendocument.text")
+ODS = accepted_type("ods", "application/vnd.oasis.opendocument.spreadsheet")
+ODP = accepted_type("odp", "application/vnd.oasis.opendocument.presentation")
 BMP = FileType("bmp", "image/bmp", (".bmp",))
 """Cleaned inside documents only; not accepted as an upload of its own."""
 

@@ -12,7 +12,6 @@ from sqlalchemy.pool import NullPool
 
 from services.accounts.service import AccountsService
 from services.bookings import repository as repo
-from services.bookings.calendar_invite import fold
 from services.bookings.mail import BookingMail, compose, helsinki_time
 from services.bookings.mail_sender import queue_reminders, reason_not_to_send, send_due_mails
 from services.bookings.models import (
@@ -33,6 +32,7 @@ from services.bookings.settings import rules_from
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
 from services.contracts.names import ACCOUNTS
+from services.infra.icalendar_text import fold
 from services.infra.mailer import RetryPolicy, SmtpMailer, retry_policy_from, smtp_settings_from
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.bookings.strict_ical import Component, instant, parse_calendar, unescaped

@@ -45,11 +45,13 @@ def test_healthz_names_the_service_that_does_not_answer(
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [
-        ("GET", "/no/such/page", 404, "not_found"),
+        ("GET", "/api/no/such/route", 404, "not_found"),
         ("POST", "/healthz", 405, "method_not_allowed"),
     ],
 )
-def test_unrouted_requests_get_a_json_error(gateway_url, web_session, method, path, status, code):
+def test_unrouted_api_requests_get_a_json_error(
+    gateway_url, web_session, method, path, status, code
+):
     response = web_session.request(method, f"{gateway_url}{path}", timeout=5)
 
     assert response.status_code == status
@@ -95,6 +97,13 @@ def test_openapi_document_describes_the_account_routes(gateway_url, web_session)
     assert account_id["schema"] == {"type": "string", "format": "uuid"}
     search = {parameter["name"] for parameter in paths["/api/coachees"]["get"]["parameters"]}
     assert search == {"q", "limit", "cursor"}
+    reset = paths["/api/password-reset"]["post"]
+    assert set(reset["responses"]) == {"202", "default"}
+    assert reset["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PasswordResetForm"
+    }
+    assert set(paths["/api/password-reset/check"]) == {"post"}
+    assert set(paths["/api/password-reset/confirm"]["post"]["responses"]) == {"204", "default"}
 
 
 def test_an_unsafe_request_from_another_sites_page_is_refused(gateway_url, web_session):

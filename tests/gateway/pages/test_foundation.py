@@ -3,6 +3,7 @@
 import pytest
 
 from gateway.pages.rendering import PAGE_HEADERS
+from gateway.pages.static_files import STATIC
 
 
 def test_an_unknown_page_is_an_html_404_with_the_page_headers(browser):
@@ -86,8 +87,24 @@ def test_static_files_are_cached_and_confined_to_their_folder(browser):
     css = browser.get("/static/site.css")
     assert css.status_code == 200
     assert css.headers["Content-Type"].startswith("text/css")
+    assert css.headers["Content-Encoding"] == "gzip"
+    assert css.text == (STATIC / "site.css").read_text()
     again = browser.get("/static/site.css", headers={"If-None-Match": css.headers["ETag"]})
     assert again.status_code == 304
+    plain = browser.get("/static/site.css", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert plain.text == css.text
 
     assert browser.get("/static/../service.py").status_code == 404
     assert browser.get("/static/%2e%2e/service.py").status_code == 404
+
+
+def test_a_logged_in_person_can_change_the_language_on_a_404_page(browser, make_coachee):
+    coachee = make_coachee()
+    browser.log_in(coachee.username, coachee.password)
+    assert browser.get("/ei-ole").status_code == 404
+
+    answer = browser.post_form("/asetukset", {"language": "sv", "paluu": "/ei-ole"})
+
+    assert answer.status_code == 303
+    assert "Sidan hittades inte" in browser.get("/ei-ole").text
