@@ -12,7 +12,6 @@ from werkzeug.wrappers import Request
 
 from gateway.pages.admin_people_forms import (
     day_as_instant,
-    form_boolean,
     helsinki_midnight,
     load_with_days,
     login_change,
@@ -72,7 +71,6 @@ ADMIN_ONLY = (ADMIN,)
 BOOKING_FILTERS = ("coach_id", "status", "from", "to")
 COACHEE_FIELDS = ("name", "email", "phone", "subscriber_id", "member_number")
 STAFF_FIELDS = ("username", "role", "name", "email", "subscriber_id")
-DECISIONS = {"true": "hyvaksytty", "false": "hylatty"}
 
 STATUS_NAMES = {
     PENDING: N_("Odottaa hyväksyntää"),
@@ -188,16 +186,13 @@ class AdminPeoplePages:
     @page("POST", BOOKINGS + "/<uuid:booking_id>/kelpoisuus", roles=ADMIN_ONLY)
     def admin_decide_eligibility(self, request, visitor, booking_id):
         booking_id = str(booking_id)
-        posted = form_of(request)
         try:
-            decision = load_form(
-                EligibilityDecision, {"approved": form_boolean(posted.get("approved"))}, visitor
-            )
+            decision = load_form(EligibilityDecision, posted_of(request, ("approved",)), visitor)
             self.bookings.decide_eligibility(booking_id, decision["approved"], visitor.caller.actor)
         except REFUSALS as exc:
             errors, status = refused(exc, visitor)
             return self.admin_booking_view(visitor, booking_id, errors, status=status)
-        outcome = DECISIONS[str(decision["approved"]).lower()]
+        outcome = "hyvaksytty" if decision["approved"] else "hylatty"
         return redirect(visitor, f"{QUEUE}?paatos={outcome}&varaus={booking_id}")
 
     def admin_booking_view(self, visitor, booking_id: str, errors: dict, status: int = 200):

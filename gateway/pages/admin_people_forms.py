@@ -1,7 +1,7 @@
 """The administrator's forms as the API takes them, and the services' refusals in words.
 
-A browser sends text: a date input's day becomes the instant the API takes, "true"/"false"
-the JSON booleans; the contract's schema then decides as it does for the API.
+A browser sends text: a date input's day becomes the instant the API takes; the contract's
+schema then decides as it does for the API.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -11,7 +11,6 @@ from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from services.contracts.errors import Conflict, DomainError
 
-FORM_BOOLEANS = {"true": True, "false": False}
 LOGIN_CHOICE = "toimi"
 ENABLE, UNTIL, FOREVER = "enable", "until", "forever"
 
@@ -84,10 +83,6 @@ def day_as_instant(text: str | None, days_later: int = 0) -> str | None:
     except ValueError:
         return text
     return helsinki_midnight(day + timedelta(days=days_later))
-
-
-def form_boolean(value):
-    return FORM_BOOLEANS.get(value, value)
 
 
 def login_change(posted: dict, visitor) -> dict:

@@ -2,6 +2,7 @@
 
 from werkzeug.wrappers import Response
 
+from gateway.auth import Caller
 from gateway.cookies import (
     carries_test_cookie,
     clear_session_cookie,
