@@ -8,10 +8,12 @@ naming the field and nothing malformed reaches the bookings service.
 from gateway.auth import credential_of
 from gateway.http import api
 from gateway.request_input import idempotency_key, load_body, load_query
-from services.contracts.accounts import ADMIN, COACH, COACHEE
+from services.contracts.accounts import ADMIN, COACH, COACHEE, CoacheeContact
 from services.contracts.bookings import (
     AvailabilityChange,
     AvailabilityChangeInput,
+    AvailabilityChangeList,
+    AvailabilityQuery,
     Booking,
     BookingCreated,
     BookingFilter,
@@ -156,6 +158,20 @@ class BookingRoutes:
         return self.bookings.add_availability_change(coach_id, change, caller.actor)
 
     @api(
+        "GET",
+        "/api/coaches/<coach_id>/availability-changes",
+        summary="A coach's time off and extra hours, by default the coming 90 days (admin, "
+        "the coach)",
+        query_schema=AvailabilityQuery,
+        response_schema=AvailabilityChangeList,
+        tags=("catalogue",),
+    )
+    def list_availability_changes(self, request, coach_id):
+        caller = self.caller(request, roles=STAFF)
+        query = load_query(request, AvailabilityQuery)
+        return self.bookings.list_availability_changes(coach_id, query, caller.actor)
+
+    @api(
         "DELETE",
         "/api/coaches/<coach_id>/availability-changes/<change_id>",
         summary="Remove time off or extra hours (admin)",
@@ -267,6 +283,22 @@ class BookingRoutes:
         caller = self.caller(request, roles=STAFF)
         outcome = load_body(request, Outcome)["outcome"]
         return self.bookings.record_outcome(booking_id, outcome, caller.actor)
+
+    @api(
+        "GET",
+        "/api/bookings/<booking_id>/coachee",
+        summary="How to reach a booking's coachee (its coach, admin); an audited read",
+        response_schema=CoacheeContact,
+        tags=("bookings",),
+    )
+    def booking_coachee(self, request, booking_id):
+        caller = self.caller(request, roles=STAFF)
+        return self.coachee_of_booking(booking_id, caller.actor)
+
+    def coachee_of_booking(self, booking_id: str, actor: dict) -> dict:
+        """The coachee's contact details, once bookings has said the caller may see the booking."""
+        booking = self.bookings.get_booking(booking_id, actor)
+        return self.accounts.get_coachee_contact(str(booking["coachee_id"]), actor)
 
     @api(
         "GET",

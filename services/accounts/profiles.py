@@ -9,12 +9,13 @@ from services.accounts.passwords import password_problems
 from services.accounts.subscription import check_subscription_change
 from services.accounts.usernames import new_username
 from services.accounts.work import Work
-from services.contracts.accounts import ADMIN, COACHEE, Account
+from services.contracts.accounts import ADMIN, COACH, COACHEE, Account, CoacheeContact
 from services.contracts.errors import InvalidInput, NotFound
 from services.infra.database import attempt
 from services.infra.permissions import require_role
 
 ACCOUNT = Account()
+CONTACT = CoacheeContact()
 USERNAME_ATTEMPTS = 20
 
 
@@ -102,6 +103,20 @@ def get_account(work: Work, account_id, actor: dict | None) -> dict:
     account = visible_account(work, account_id, actor)
     audit_staff_access(work, actor, account, "profile_read")
     return ACCOUNT.dump(account)
+
+
+def get_coachee_contact(work: Work, account_id, actor: dict) -> dict:
+    """A coachee's contact details for a coach or an admin, audited as a read of their profile.
+
+    The caller (the gateway) has checked with bookings that the coach has a session with them;
+    accounts keeps no bookings, so it checks only the role and that the account is a coachee.
+    """
+    require_role(work, actor, COACH, ADMIN)
+    account = visible_account(work, account_id, None)
+    if account["role"] != COACHEE:
+        raise NotFound("No such coachee.")
+    audit_staff_access(work, actor, account, "profile_read")
+    return CONTACT.dump(account)
 
 
 def update_account(work: Work, account_id, changes: dict, actor: dict | None) -> dict:

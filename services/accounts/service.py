@@ -119,6 +119,10 @@ class AccountsService(ServiceBase):
         return profiles.get_account(self.work(), account_id, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
+    def get_coachee_contact(self, account_id: str, actor: dict) -> dict:
+        return profiles.get_coachee_contact(self.work(), account_id, actor_of(actor))
+
+    @rpc(expected_exceptions=DomainError)
     def update_account(self, account_id: str, changes: dict, actor: dict | None) -> dict:
         data = load(AccountChanges(), changes)
         return profiles.update_account(self.work(), account_id, data, actor_of(actor))

@@ -1,10 +1,16 @@
 """The catalogue (services and their specifications), coaches, and coaches' availability."""
 
+from datetime import date, timedelta
+
 from services.bookings import repository as repo
+from services.bookings.availability import helsinki_day_bounds
 from services.bookings.work import Work
 from services.contracts.accounts import ADMIN, COACH
 from services.contracts.errors import InvalidInput, NotFound
+from services.infra.clock import HELSINKI
 from services.infra.permissions import require_role
+
+AVAILABILITY_DAYS_SHOWN = 90
 
 COACHING_ROLES = (COACH, ADMIN)
 
@@ -142,11 +148,32 @@ def add_availability_change(work: Work, coach_id, change: dict, actor: dict) -> 
         raise NotFound("No such coach.")
     if change["ends_at"] <= change["starts_at"]:
         raise InvalidInput("The change ends before it starts.", {"ends_at": ["Before starts_at."]})
-    change_id = repo.new_id()
-    repo.insert_availability_change(work.db, dict(change, id=change_id, coach_id=coach_id))
+    change = dict(change, id=repo.new_id(), coach_id=coach_id)
+    repo.insert_availability_change(work.db, change)
+    return change_view(change)
+
+
+def list_availability_changes(
+    work: Work, coach_id, actor: dict, first: date | None, last: date | None
+) -> dict:
+    """A coach's time off and extra hours over the days `first`–`last` (by default from today
+    for `AVAILABILITY_DAYS_SHOWN`), for an admin or the coach."""
+    coach = repo.coach_by_id(work.db, coach_id)
+    if coach is None:
+        raise NotFound("No such coach.")
+    if str(coach["account_id"]) != actor["account_id"]:
+        require_role(work, actor, ADMIN)
+    first = first or work.now.astimezone(HELSINKI).date()
+    last = last or first + timedelta(days=AVAILABILITY_DAYS_SHOWN)
+    start, end = helsinki_day_bounds(first, last)
+    changes = repo.availability_changes_of(work.db, [coach["id"]], start, end)
+    return {"items": [change_view(change) for change in changes]}
+
+
+def change_view(change) -> dict:
     return {
-        "id": str(change_id),
-        "coach_id": str(coach_id),
+        "id": str(change["id"]),
+        "coach_id": str(change["coach_id"]),
         "starts_at": change["starts_at"].isoformat(),
         "ends_at": change["ends_at"].isoformat(),
         "kind": change["kind"],

@@ -25,6 +25,7 @@ from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.bookings import (
     AvailabilityChangeInput,
+    AvailabilityQuery,
     BookingFilter,
     BookingRequest,
     CoachChanges,
@@ -112,6 +113,13 @@ class BookingsService(ServiceBase):
     def add_availability_change(self, coach_id: str, change: dict, actor: dict) -> dict:
         data = load(AvailabilityChangeInput(), change)
         return catalogue.add_availability_change(self.work(), coach_id, data, required_actor(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def list_availability_changes(self, coach_id: str, query: dict, actor: dict) -> dict:
+        days = load(AvailabilityQuery(), query or {})
+        return catalogue.list_availability_changes(
+            self.work(), coach_id, required_actor(actor), days["from_"], days["to"]
+        )
 
     @rpc(expected_exceptions=DomainError)
     def remove_availability_change(self, coach_id: str, change_id: str, actor: dict) -> None:

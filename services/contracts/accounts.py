@@ -126,6 +126,15 @@ class Account(Schema):
     disabled_permanently = fields.Boolean()
 
 
+class CoacheeContact(Schema):
+    """What a coach sees of a coachee they have a session with: how to reach them, no more."""
+
+    id = fields.UUID()
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+
+
 class AccountPage(Schema):
     items = fields.List(fields.Nested(Account))
     next_cursor = fields.String(allow_none=True)

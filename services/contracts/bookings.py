@@ -174,6 +174,22 @@ class AvailabilityChange(Schema):
     kind = fields.String(validate=validate.OneOf(AVAILABILITY_KINDS))
 
 
+class AvailabilityChangeList(Schema):
+    items = fields.List(fields.Nested(AvailabilityChange))
+
+
+class AvailabilityQuery(Schema):
+    """Changes overlapping the days `from`–`to` (Helsinki time); by default the coming 90 days."""
+
+    from_ = fields.Date(load_default=None, data_key="from")
+    to = fields.Date(load_default=None)
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ValidationError("Must not be before `from`.", "to")
+
+
 class SlotQuery(Schema):
     service_id = fields.UUID(required=True)
     from_ = fields.Date(required=True, data_key="from")

@@ -123,6 +123,61 @@ def test_notes_are_written_by_the_coach_and_hidden_from_the_coachee(client, setu
     assert client.request("GET", notes_path, headers=coachee.with_bearer()).status_code == 403
 
 
+def test_the_assigned_coach_sees_how_to_reach_the_coachee_and_no_one_else_does(
+    client, setup, booked, make_coach
+):
+    booking, coachee = booked
+    path = f"/api/bookings/{booking['id']}/coachee"
+    coach = client.log_in(*setup["coach_login"])
+    other = make_coach()
+    other_coach = client.log_in(other.username, other.password)
+
+    seen = client.request("GET", path, headers=coach.with_bearer())
+
+    assert seen.status_code == 200, seen.text
+    assert seen.json() == {
+        "id": booking["coachee_id"],
+        "name": "Maija Meikäläinen",
+        "email": seen.json()["email"],
+        "phone": "+358401234567",
+    }
+    assert client.request("GET", path, headers=other_coach.with_bearer()).status_code == 404
+    assert client.request("GET", path, headers=coachee.with_bearer()).status_code == 403
+
+
+def test_time_off_is_listed_for_the_coach_themself_and_admins(client, setup, admin_login):
+    coach_path = f"/api/coaches/{setup['coach']['id']}/availability-changes"
+    day = next_week_day(2)
+    change = {
+        "starts_at": f"{day.isoformat()}T08:00:00+02:00",
+        "ends_at": f"{day.isoformat()}T12:00:00+02:00",
+        "kind": "time_off",
+    }
+    added = client.request("POST", coach_path, json=change, headers=admin_login.with_bearer())
+    assert added.status_code == 201, added.text
+    coach = client.log_in(*setup["coach_login"])
+
+    own = client.request("GET", coach_path, headers=coach.with_bearer())
+    past = client.request(
+        "GET",
+        coach_path,
+        params={"from": "2020-01-01", "to": "2020-01-31"},
+        headers=admin_login.with_bearer(),
+    )
+    backwards = client.request(
+        "GET",
+        coach_path,
+        params={"from": "2030-01-02", "to": "2030-01-01"},
+        headers=admin_login.with_bearer(),
+    )
+
+    assert own.status_code == 200, own.text
+    assert [item["id"] for item in own.json()["items"]] == [added.json()["id"]]
+    assert past.json()["items"] == []
+    assert backwards.status_code == 422
+    assert "to" in backwards.json()["error"]["fields"]
+
+
 def test_cancelling_by_cookie_needs_the_csrf_token(client, booked):
     booking, coachee = booked
     path = f"/api/bookings/{booking['id']}/cancel"
