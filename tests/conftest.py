@@ -7,9 +7,10 @@ with the test's settable `clock`.
 eventlet must patch the standard library before anything else is imported.
 
 Every test gets one marker, by its path or by the fixtures it uses, so new tests get theirs
-without saying: `browser` (tests/browser, run by their own pytest invocation), `e2e`
-(tests/e2e, hardening and fuzz: real processes), `integration` (a real broker, database, S3
-or SMTP sink) and `unit` (the rest, run in seconds by `make test-unit`).
+without saying: `e2e` (tests/e2e, hardening and fuzz: real processes), `integration` (a real
+broker, database, S3 or SMTP sink) and `unit` (the rest, run in seconds by `make test-unit`).
+tests/browser is not collected here: its tests run in a pytest invocation of their own, which
+must not be monkey-patched, and tests/browser/conftest.py marks them `browser`.
 """
 
 import warnings
@@ -27,37 +28,21 @@ os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 # whole systems run at once and PostgreSQL's connection limit (100 by default) is shared.
 os.environ.setdefault("DATABASE_POOL_SIZE", "2")
 
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 from nameko.extensions import Entrypoint
 from nameko.testing.utils import get_extension
 
-from services.contracts.names import ALL_SERVICES
 from services.infra.clock import Clock, SettableClock
 from services.infra.config import ROOT
-from services.infra.migrations import drop_database, upgrade
-from services.infra.storage import ensure_bucket
+from tests.servers import free_port as free_port  # also imported from here by tests
+from tests.servers import fresh_databases, rabbitmq_vhost, s3_server, smtp_sink_server
+from tests.servers import wait_for as wait_for  # also imported from here by tests
+from tests.system import FAST_RETRIES_MS, migrated_databases
 
-RUN_ID = f"vt{os.getpid()}{uuid.uuid4().hex[:6]}"
-DATABASE_SERVER = os.environ.get(
-    "TEST_DATABASE_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432"
-)
-AMQP_SERVER = os.environ.get("TEST_AMQP_SERVER", "amqp://guest:guest@127.0.0.1:5672")
-BIN = Path(sys.executable).parent
-FAST_RETRIES_MS = "200,400"
+collect_ignore = ["browser"]
 CLOCK_START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 SYSTEM_FOLDERS = ("e2e", "hardening", "fuzz")
 INFRASTRUCTURE_FIXTURES = frozenset(
@@ -77,8 +62,6 @@ INFRASTRUCTURE_FIXTURES = frozenset(
 
 def marker_for(item) -> str:
     folder = item.path.relative_to(ROOT / "tests").parts[0]
-    if folder == "browser":
-        return "browser"
     if folder in SYSTEM_FOLDERS:
         return "e2e"
     if INFRASTRUCTURE_FIXTURES.intersection(item.fixturenames):
@@ -89,28 +72,6 @@ def marker_for(item) -> str:
 def pytest_collection_modifyitems(config, items):
     for item in items:
         item.add_marker(marker_for(item))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True)
-
-
-def wait_for(check, seconds: float = 10.0, interval: float = 0.05):
-    """Poll `check` until it returns something truthy; fail after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {seconds} s")
-        eventlet.sleep(interval)
 
 
 def run_now(container, method_name: str, *args):
@@ -135,18 +96,6 @@ def run_now(container, method_name: str, *args):
         return done.wait()
 
 
-@contextmanager
-def rabbitmq_vhost(name: str):
-    """A vhost of its own on the local RabbitMQ, deleted afterwards; yields its AMQP URI."""
-    vhost = f"valmennus-{RUN_ID}-{name}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    try:
-        yield f"{AMQP_SERVER}/{quote(vhost, safe='')}"
-    finally:
-        rabbitmqctl("delete_vhost", vhost)
-
-
 @pytest.fixture(scope="session")
 def amqp_uri():
     with rabbitmq_vhost("in-process") as uri:
@@ -162,104 +111,31 @@ def rabbit_config(amqp_uri):
 @pytest.fixture(scope="session")
 def database_url():
     """Makes a fresh database for the session; dropped at the end."""
-    created = []
-
-    def make(name: str) -> str:
-        url = f"{DATABASE_SERVER}/{RUN_ID}_{name}"
-        created.append(url)
-        return url
-
-    yield make
-    for url in created:
-        drop_database(url)
+    with fresh_databases() as make:
+        yield make
 
 
 @pytest.fixture(scope="session")
 def service_databases(database_url):
     """Every service's database, migrated with the real migrations."""
-    urls = {}
-    for service in ALL_SERVICES:
-        urls[service] = database_url(service)
-        upgrade(service, urls[service])
-    return urls
+    return migrated_databases(database_url)
 
 
 @pytest.fixture(scope="session")
 def s3_config():
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    config = {
-        "S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "S3_REGION": "eu-north-1",
-        "S3_ACCESS_KEY": "test",
-        "S3_SECRET_KEY": "test-secret",
-        "S3_BUCKET": f"valmennus-{RUN_ID}",
-    }
-
-    def answers():
-        try:
-            return requests.get(config["S3_ENDPOINT_URL"], timeout=1).status_code < 500
-        except (requests.ConnectionError, requests.Timeout):
-            return False
-
-    wait_for(answers, seconds=30, interval=0.2)
-    ensure_bucket(config)
-    yield config
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@dataclass(frozen=True)
-class SmtpSink:
-    host: str
-    port: int
-    directory: Path
-
-    def received(self, to: str | None = None) -> list[EmailMessage]:
-        """The messages received so far, oldest first; only those addressed to `to` if given."""
-        messages = [
-            message_from_bytes(path.read_bytes(), policy=policy.default)
-            for path in sorted(self.directory.glob("*.eml"))
-        ]
-        if to is None:
-            return messages
-        return [
-            message
-            for message in messages
-            if any(address.addr_spec.lower() == to.lower() for address in message["To"].addresses)
-        ]
+    with s3_server() as config:
+        yield config
 
 
 @pytest.fixture(scope="session")
 def smtp_sink(tmp_path_factory):
-    sink = SmtpSink("127.0.0.1", free_port(), tmp_path_factory.mktemp("mail"))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "deploy.smtp_sink", "--host", sink.host, "--port", str(sink.port)]
-        + ["--dir", str(sink.directory)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-
-    def answers():
-        try:
-            socket.create_connection((sink.host, sink.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
-    wait_for(answers, seconds=30, interval=0.1)
-    yield sink
-    server.terminate()
-    server.wait(timeout=10)
+    with smtp_sink_server(tmp_path_factory.mktemp("mail")) as sink:
+        yield sink
 
 
 @pytest.fixture(scope="session")
 def smtp_config(smtp_sink):
-    return {"SMTP_HOST": smtp_sink.host, "SMTP_PORT": smtp_sink.port}
+    return smtp_sink.config
 
 
 @pytest.fixture(scope="session")
