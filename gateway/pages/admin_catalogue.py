@@ -208,7 +208,9 @@ class AdminCataloguePages:
         coach = self.coach_of(coach_id)
         posted = form_of(request)
         try:
-            change = load_form(AvailabilityChangeInput, availability_change(posted, visitor), visitor)
+            change = load_form(
+                AvailabilityChangeInput, availability_change(posted, visitor), visitor
+            )
             self.bookings.add_availability_change(coach_id, change, visitor.caller.actor)
         except FormRefused as refusal:
             errors = {"change": at_day_fields(refusal.errors)}
@@ -280,7 +282,9 @@ class AdminCataloguePages:
     @page("GET", "/hallinta/tilaajat/<uuid:subscriber_id>", roles=ADMINS)
     def subscriber_page(self, request, visitor, subscriber_id):
         subscriber = self.billing.get_subscriber(str(subscriber_id))
-        form = dict(subscriber, billing_contact_emails="\n".join(subscriber["billing_contact_emails"]))
+        form = dict(
+            subscriber, billing_contact_emails="\n".join(subscriber["billing_contact_emails"])
+        )
         saved = request.args.get("tallennettu")
         return self.subscriber_form_page(visitor, subscriber, form, {}, saved=saved)
 
@@ -292,7 +296,9 @@ class AdminCataloguePages:
             changes = load_form(SubscriberChanges, subscriber_form(posted), visitor)
             self.billing.update_subscriber(subscriber["id"], changes, visitor.caller.actor)
         except FormRefused as refusal:
-            return self.subscriber_form_page(visitor, subscriber, posted, folded(refusal.errors), 422)
+            return self.subscriber_form_page(
+                visitor, subscriber, posted, folded(refusal.errors), 422
+            )
         except InvalidInput as exc:
             errors = folded(refused_by_service(exc, visitor).errors)
             return self.subscriber_form_page(visitor, subscriber, posted, errors, 422)

@@ -131,9 +131,9 @@ def hours_rows(hours: list[dict]) -> list[dict]:
 
 def posted_hours(form) -> tuple[list[dict], list[dict], list[int]]:
     """The posted rows as shown again, the periods to send, and each period's row number."""
-    indexes = sorted(
-        int(found[1]) for name in form if (found := HOUR_FIELD.match(name))
-    )[:MAX_HOUR_ROWS]
+    indexes = sorted(int(found[1]) for name in form if (found := HOUR_FIELD.match(name)))[
+        :MAX_HOUR_ROWS
+    ]
     rows, periods, row_of = [], [], []
     for index in indexes:
         weekday = whole_number(form.get(f"hours.{index}.weekday", ""))

@@ -124,7 +124,9 @@ def test_an_admin_adds_edits_and_deactivates_a_service(admin, client):
         },
     )
     assert created.status_code == 303
-    [service] = [s for s in client.request("GET", "/api/services").json()["items"] if s["name"] == name]
+    [service] = [
+        s for s in client.request("GET", "/api/services").json()["items"] if s["name"] == name
+    ]
     assert [s["name"] for s in service["specifications"]] == ["CV", "Haastattelu"]
 
     admin.get(f"/hallinta/palvelut/{service['id']}")
@@ -133,7 +135,9 @@ def test_an_admin_adds_edits_and_deactivates_a_service(admin, client):
         {"name": name, "duration_minutes": "60", "delivery_methods": ["on_site"]},
     )
     assert edited.status_code == 303
-    [after] = [s for s in client.request("GET", "/api/services").json()["items"] if s["name"] == name]
+    [after] = [
+        s for s in client.request("GET", "/api/services").json()["items"] if s["name"] == name
+    ]
     assert (after["duration_minutes"], after["delivery_methods"]) == (60, ["on_site"])
 
     removed = admin.post_form(f"/hallinta/palvelut/{service['id']}/poista-kaytosta", {})
