@@ -2,7 +2,9 @@
 
 An HTML form sends text: checkboxes become booleans and lists, an email a line becomes a list,
 a day with two times becomes two instants in Helsinki time, rows of working periods become
-`WorkingHoursInput`'s list. The rules stay the contract schemas'; only the shape changes here.
+`WorkingHoursInput`'s list. A list with nothing chosen is sent as null, so the schema says "fill
+this in" rather than a minimum length worded for text. The rules stay the contract schemas'; only
+the shape changes here.
 """
 
 import re
@@ -58,7 +60,7 @@ def service_form(posted: dict, *, creating: bool) -> dict:
     }
     if "duration_minutes" in form:
         form["duration_minutes"] = whole_number(form["duration_minutes"])
-    form["delivery_methods"] = posted.get("delivery_methods", [])
+    form["delivery_methods"] = posted.get("delivery_methods") or None
     if creating:
         form["specifications"] = [
             line.strip() for line in posted.get("specifications", "").splitlines() if line.strip()
@@ -89,7 +91,7 @@ def subscriber_form(posted: dict) -> dict:
         for name in ("name", "business_id", "eligibility_method", "identifier_label")
         if name in posted
     }
-    form["billing_contact_emails"] = lines_of(posted.get("billing_contact_emails"))
+    form["billing_contact_emails"] = lines_of(posted.get("billing_contact_emails")) or None
     form["member_number_in_report"] = checked(posted, "member_number_in_report")
     form["active"] = checked(posted, "active")
     return form
