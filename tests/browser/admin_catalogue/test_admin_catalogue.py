@@ -3,15 +3,20 @@ a roster refused naming its bad line, and every catalogue page audited (with dat
 refused form) and photographed at 360 and 1280 px."""
 
 import re
+from datetime import date
 
 import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 from playwright.sync_api import expect
 
 from services.contracts.accounts import ADMIN, COACH
+from tests.billing.report_lines import store_lines
 from tests.browser.accessibility import assert_accessible
 from tests.browser.screenshots import screenshots
 from tests.gateway.api_client import unique
 from tests.gateway.booking_api import next_week_day
+
+PERIOD = "2025-06"
 
 
 @pytest.fixture
@@ -91,6 +96,7 @@ def test_an_admin_adds_and_removes_time_off(admin_page, catalogue):
     expect(page.get_by_role("status")).to_contain_text("Poikkeus on lisätty")
     table = page.get_by_role("table", name="Tulevat poikkeukset viikoittaisiin työaikoihin")
     expect(table.get_by_role("row")).to_have_count(2)
+    assert_accessible(page)
     assert (
         slot_times(page.admin.api, setup["service"]["id"], setup["coach"]["id"], day)[0] == "12:00"
     )
@@ -180,3 +186,51 @@ def test_every_catalogue_page_is_accessible_with_data_and_with_a_refused_form(
     expect(page.get_by_role("alert")).to_contain_text("Päättyen")
     assert_accessible(page)
     screenshots(page, "admin-catalogue-feedback-refused")
+
+
+@pytest.fixture
+def published(site, admin_page):
+    """A subscriber with three billable lines in June 2025, its report published."""
+    body = {
+        "name": unique("Liitto "),
+        "business_id": "0112038-9",
+        "billing_contact_emails": ["laskutus@example.fi"],
+        "member_number_in_report": True,
+        "eligibility_method": "roster",
+    }
+    created = admin_page.admin.api.request("POST", "/api/subscribers", json=body)
+    assert created.status_code == 201, created.text
+    subscriber = created.json()
+    store_lines(site.env["BILLING_DATABASE_URL"], subscriber["id"], date(2025, 6, 1), 3)
+    with ClusterRpcProxy({"AMQP_URI": site.amqp_uri}, timeout=30) as rpc:
+        rpc.billing.publish_reports(PERIOD)
+    query = {"subscriber_id": subscriber["id"], "period": PERIOD}
+    [report] = admin_page.admin.api.request("GET", "/api/reports", params=query).json()["items"]
+    return subscriber, report
+
+
+def test_an_admin_reads_a_months_report_and_reissues_it_with_a_reason(admin_page, published):
+    page = admin_page
+    subscriber, report = published
+    page.goto(f"/hallinta/raportit?subscriber_id={subscriber['id']}&period={PERIOD}")
+
+    lines = page.get_by_role("table", name="Raportin rivit")
+    expect(lines.get_by_role("row")).to_have_count(4)
+    expect(lines).to_contain_text("M-1")
+    assert_accessible(page)
+    screenshots(page, "admin-catalogue-reports-with-data")
+
+    page.get_by_role("link", name=f"{PERIOD}, versio 1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"raportti {PERIOD}, versio 1")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lataa CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    page.get_by_role("button", name="Julkaise uusi versio").click()
+    expect(page.get_by_role("alert")).to_contain_text("Syy")
+    assert_accessible(page)
+    screenshots(page, "admin-catalogue-report-refused")
+
+    page.get_by_label("Syy").fill("Yksi käynti puuttui.")
+    page.get_by_role("button", name="Julkaise uusi versio").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"raportti {PERIOD}, versio 2")
+    expect(page.get_by_text("Yksi käynti puuttui.")).to_be_visible()
