@@ -27,6 +27,18 @@ def admin_page(page, context, staff, api_login_cookies):
     return page
 
 
+def photographed(page, name: str) -> None:
+    """Screenshots at 360 and 1280 px; at 360 nothing may widen the page (wide tables scroll
+    in their own region)."""
+    screenshots(page, name)
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+    finally:
+        page.set_viewport_size(viewport)
+
+
 def slot_times(api, service_id: str, coach_id: str, day) -> list[str]:
     query = {"service_id": service_id, "from": day.isoformat(), "to": day.isoformat()}
     answer = api.request("GET", "/api/slots", params=dict(query, coach_id=coach_id))
@@ -70,7 +82,7 @@ def test_an_admin_makes_a_coach_by_keyboard_and_the_slot_search_offers_the_hours
     assert times == ["09:00", "09:30", "10:00"]
     expect(page.get_by_role("group", name="Sunnuntai").get_by_label("Jakso 2 alkaa")).to_be_empty()
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-coach")
+    photographed(page, "admin-catalogue-coach")
 
 
 def test_an_admin_adds_and_removes_time_off(admin_page, catalogue):
@@ -87,7 +99,7 @@ def test_an_admin_adds_and_removes_time_off(admin_page, catalogue):
     expect(page.get_by_role("alert")).to_contain_text("Päättyy ennen kuin alkaa")
     expect(page).to_have_title(re.compile("^Virhe"))
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-coach-refused")
+    photographed(page, "admin-catalogue-coach-refused")
 
     page.get_by_label("Alkaa klo").fill("08:00")
     page.get_by_label("Päättyy klo").fill("12:00")
@@ -119,7 +131,7 @@ def test_a_roster_with_a_bad_line_is_refused_and_the_line_named(admin_page, cata
     expect(problems).to_contain_text("vanha jäsenrekisteri on yhä käytössä")
     expect(page.get_by_text("Nykyisessä rekisterissä: 2 jäsentä")).to_be_visible()
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-roster-refused")
+    photographed(page, "admin-catalogue-roster-refused")
 
     roster.write_text("Jäsennumero\nM-1\nM-2\nM-3\n", encoding="utf-8")
     page.get_by_label("Jäsenluettelo").set_input_files(roster)
@@ -163,14 +175,14 @@ def test_every_catalogue_page_is_accessible_with_data_and_with_a_refused_form(
     for name, path in pages.items():
         assert page.goto(path).status == 200, path
         assert_accessible(page)
-        screenshots(page, f"admin-catalogue-{name}")
+        photographed(page, f"admin-catalogue-{name}")
 
     page.goto("/hallinta/palvelut/uusi")
     page.get_by_label("Nimi").fill(unique("Uraohjaus "))
     page.get_by_role("button", name="Tallenna palvelu").click()
     expect(page.get_by_role("alert")).to_contain_text("Toteutustavat")
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-service-refused")
+    photographed(page, "admin-catalogue-service-refused")
 
     page.goto("/hallinta/tilaajat/uusi")
     page.get_by_label("Nimi", exact=True).fill(unique("Liitto "))
@@ -180,12 +192,12 @@ def test_every_catalogue_page_is_accessible_with_data_and_with_a_refused_form(
     page.get_by_role("button", name="Tallenna tilaaja").click()
     expect(page.get_by_role("alert")).to_contain_text("Y-tunnus")
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-subscriber-refused")
+    photographed(page, "admin-catalogue-subscriber-refused")
 
     page.goto("/hallinta/palaute?from=2027-03-01&to=2027-01-01")
     expect(page.get_by_role("alert")).to_contain_text("Päättyen")
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-feedback-refused")
+    photographed(page, "admin-catalogue-feedback-refused")
 
 
 @pytest.fixture
@@ -218,7 +230,7 @@ def test_an_admin_reads_a_months_report_and_reissues_it_with_a_reason(admin_page
     expect(lines.get_by_role("row")).to_have_count(4)
     expect(lines).to_contain_text("M-1")
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-reports-with-data")
+    photographed(page, "admin-catalogue-reports-with-data")
 
     page.get_by_role("link", name=f"{PERIOD}, versio 1").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"raportti {PERIOD}, versio 1")
@@ -228,7 +240,7 @@ def test_an_admin_reads_a_months_report_and_reissues_it_with_a_reason(admin_page
     page.get_by_role("button", name="Julkaise uusi versio").click()
     expect(page.get_by_role("alert")).to_contain_text("Syy")
     assert_accessible(page)
-    screenshots(page, "admin-catalogue-report-refused")
+    photographed(page, "admin-catalogue-report-refused")
 
     page.get_by_label("Syy").fill("Yksi käynti puuttui.")
     page.get_by_role("button", name="Julkaise uusi versio").click()
