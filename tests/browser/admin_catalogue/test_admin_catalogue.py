@@ -53,6 +53,8 @@ def test_an_admin_makes_a_coach_by_keyboard_and_the_slot_search_offers_the_hours
     setup = catalogue()
     account = staff(COACH)
     page.goto("/hallinta/valmentajat")
+    assert_accessible(page)
+    photographed(page, "admin-catalogue-coaches-form")
 
     page.get_by_label("Henkilöstötili").focus()
     page.get_by_label("Henkilöstötili").select_option(account.account_id)
