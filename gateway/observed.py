@@ -16,8 +16,6 @@ import re
 import time
 import uuid
 
-from nameko.extensions import DependencyProvider
-from nameko.web.handlers import HttpRequestHandler
 from opentelemetry import trace
 
 from services.infra.logs import serve_request
@@ -116,12 +114,3 @@ def observed_app(server, app) -> ObservedApp:
     tracing = next((dep for dep in container.dependencies if isinstance(dep, RequestTracing)), None)
     metrics_on = bool(int(container.config.get("METRICS_PORT", 0)))
     return ObservedApp(app, tracing.tracer if tracing else None, metrics_on)
-
-
-class RouteNames(DependencyProvider):
-    """Tells `ObservedApp` which URL rule a request matched, which the HTTP worker knows."""
-
-    def worker_setup(self, worker_ctx):
-        entrypoint = worker_ctx.entrypoint
-        if isinstance(entrypoint, HttpRequestHandler) and worker_ctx.args:
-            worker_ctx.args[0].environ[ROUTE_KEY] = entrypoint.url

@@ -3,15 +3,22 @@
 What a schema accepted is returned in its JSON form (UUIDs and datetimes as strings, defaults
 filled in), ready to be sent on by RPC. Malformed JSON is a 400, another content type a 415,
 invalid fields (unknown ones too) a 422 naming each; the size and depth limits and the strings
-refused are `input_guard`'s.
+refused are `input_guard`'s. Every route's query string is checked with its query schema before
+its worker starts (`check_query`), so a parameter a route does not take is refused, not ignored.
 """
 
 from marshmallow import Schema
 from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
-from gateway.input_guard import DEFAULT_JSON_MAX_DEPTH, body_within_limit, parsed_json
+from gateway.input_guard import (
+    DEFAULT_JSON_MAX_DEPTH,
+    INVALID_FIELDS,
+    body_within_limit,
+    parsed_json,
+)
 
+GIVEN_MORE_THAN_ONCE = "Give this parameter once."
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
 IDEMPOTENCY_KEY_DOCUMENTED = {
@@ -38,8 +45,25 @@ def load_body(request: Request, schema: type[Schema]) -> dict:
     return accepted(schema(), body)
 
 
+class NoQuery(Schema):
+    """The query schema of a route that takes no parameters: any parameter is unknown."""
+
+
+def query_values(request: Request) -> dict:
+    repeated = {
+        name: [GIVEN_MORE_THAN_ONCE] for name, values in request.args.lists() if len(values) > 1
+    }
+    if repeated:
+        raise ApiError(422, "invalid_input", INVALID_FIELDS, repeated)
+    return request.args.to_dict()
+
+
+def check_query(request: Request, schema: type[Schema] | None) -> None:
+    accepted((schema or NoQuery)(), query_values(request))
+
+
 def load_query(request: Request, schema: type[Schema]) -> dict:
-    return accepted(schema(), request.args.to_dict())
+    return accepted(schema(), query_values(request))
 
 
 def idempotency_key(request: Request) -> str | None:

@@ -4,7 +4,6 @@ from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 
 from gateway.auth import Authentication
-from gateway.observed import RouteNames
 from gateway.pages.account import AccountPages
 from gateway.pages.admin_catalogue import AdminCataloguePages
 from gateway.pages.admin_people import AdminPeoplePages
@@ -67,4 +66,3 @@ class GatewayService(
     media = TimedRpcProxy(MEDIA)
     metrics = Metrics()
     tracing = RequestTracing()
-    route_names = RouteNames()

@@ -39,6 +39,7 @@ def process_env(amqp_uri: str, databases: dict[str, str], servers: dict, **setti
         GATEWAY_ADDRESS=address,
         BOOKING_LINK_BASE_URL=f"http://{address}",
         REPORT_LINK_BASE_URL=f"http://{address}",
+        ACCOUNT_LINK_BASE_URL=f"http://{address}",
         HEALTH_TIMEOUT_SECONDS="1",
         EVENT_RETRY_DELAYS_MS=FAST_RETRIES_MS,
         DATABASE_POOL_SIZE="2",

@@ -3,6 +3,7 @@
 from werkzeug.wrappers import Request, Response
 
 from gateway.errors import describe, retry_after_of
+from gateway.pages.forms import FormRefused
 from gateway.pages.rendering import render
 from gateway.pages.visitors import Visitor, visitor_of
 
@@ -14,8 +15,9 @@ def is_page_path(path: str) -> bool:
 
 
 def error_page(visitor: Visitor, exc: BaseException) -> Response:
-    """The HTML answer for an error: the status the API would give, in the site's layout."""
-    status, _body = describe(exc)
+    """The HTML answer for an error: the status the API would give, in the site's layout; a
+    query a page could not read (`FormRefused` outside a form's own handling) is a 422."""
+    status = 422 if isinstance(exc, FormRefused) else describe(exc)[0]
     response = render(visitor, "errors/error.html", {"status": status}, status=status)
     retry_after = retry_after_of(exc)
     if retry_after is not None:

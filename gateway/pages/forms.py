@@ -7,13 +7,14 @@ left out, so a required field left empty gets the schema's "missing" error and a
 its default.
 """
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 from werkzeug.wrappers import Request
 
 from gateway.request_input import accepted
 from services.contracts.errors import DomainError
 
 FORM_TOKEN_FIELD = "csrf_token"
+CHECKED = ("true", "on")
 
 
 class FormRefused(Exception):
@@ -36,7 +37,14 @@ def form_of(request: Request, *, lists: tuple[str, ...] = ()) -> dict:
 
 
 def load_form(schema: type[Schema] | Schema, data: dict, visitor) -> dict:
+    """What `schema` accepts of the form; a checkbox's text value is the boolean it means (the
+    contracts take only JSON's `true`), an unchecked box is absent (the field's default)."""
     schema = schema() if isinstance(schema, type) else schema
+    data = dict(data)
+    for name, field in schema.load_fields.items():
+        key = field.data_key or name
+        if isinstance(field, fields.Boolean) and isinstance(data.get(key), str):
+            data[key] = data[key] in CHECKED
     try:
         return accepted(schema, data)
     except ValidationError as exc:

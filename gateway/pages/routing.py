@@ -13,15 +13,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from nameko.web.handlers import HttpRequestHandler
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from gateway.auth import CSRF_HEADER, UNSAFE_METHODS
-from gateway.cookies import TEST_COOKIE
+from gateway.cookies import SESSION_COOKIE, TEST_COOKIE
 from gateway.errors import ApiError
-from gateway.http import JsonWebServer, secured
-from gateway.pages.errors import error_page
+from gateway.http import JsonWebServer, error_response, secured
+from gateway.observed import ROUTE_KEY
+from gateway.pages.errors import error_page, is_page_path
 from gateway.pages.forms import FORM_TOKEN_FIELD
 from gateway.pages.navigation import LOGIN
 from gateway.pages.rendering import redirect, render
@@ -34,7 +35,7 @@ STATIC_MAX_AGE = 3600
 
 
 class LoginNeeded(Exception):
-    """The page is for logged-in people and nobody is logged in."""
+    """The page is for logged-in people and nobody is logged in (or their session has ended)."""
 
 
 class CookiesRefused(Exception):
@@ -44,8 +45,13 @@ class CookiesRefused(Exception):
 class PageRoute(HttpRequestHandler):
     server = JsonWebServer()
 
+    def __init__(self, method: str, url: str, *, roles=ANYONE, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.roles = roles
+
     def get_entrypoint_parameters(self, request):
         request.url_rule = self.url
+        request.environ[ROUTE_KEY] = self.url
         return super().get_entrypoint_parameters(request)
 
     def response_from_result(self, result) -> Response:
@@ -69,7 +75,7 @@ def page(method: str, url: str, roles: tuple[str, ...] | None = ANYONE):
             except Exception as exc:
                 return error_page(visitor, exc)
 
-        return PageRoute.decorator(method, url)(answer)
+        return PageRoute.decorator(method, url, roles=roles)(answer)
 
     return decorate
 
@@ -88,6 +94,8 @@ class PageSupport:
             if not hmac.compare_digest(form_token_sent(request), visitor.form_token):
                 if visitor.caller:
                     self._audit_denial(request, visitor.caller)
+                elif SESSION_COOKIE in request.cookies:
+                    raise LoginNeeded()
                 raise ApiError(403, "csrf_failed", "The form is not from this site.")
         if roles is ANYONE:
             return
@@ -96,6 +104,14 @@ class PageSupport:
         if roles and visitor.role not in roles:
             self._audit_denial(request, visitor.caller)
             raise ApiError(403, "forbidden", "Your role does not allow this.")
+
+    @page("GET", "/<path:address>")
+    def no_such_page(self, request, visitor, address):
+        """Unknown addresses: a 404 page that knows who is logged in (its forms then carry the
+        session's token), or the API's JSON error under `/api/`."""
+        if not is_page_path(f"/{address}"):
+            return error_response(NotFound())
+        raise NotFound()
 
     @PageRoute.decorator("GET", "/static/<path:name>")
     def static_file(self, request, name):

@@ -66,16 +66,11 @@ class AccountRoutes:
     )
     def log_in(self, request):
         credentials = load_body(request, LoginForm)
-        credentials["client_address"] = self.client_address(request)
         try:
-            login = self.accounts.log_in(credentials)
+            login = self.open_session(request, credentials)
         except Unauthenticated:
             raise ApiError(401, "login_failed", LOGIN_FAILED) from None
-        response = json_response(session_body(login["principal"]))
-        set_session_cookie(
-            response, login["token"], login["principal"]["expires_at"], self.clock.now()
-        )
-        return response
+        return self.with_session_cookie(json_response(session_body(login["principal"])), login)
 
     @api(
         "GET",
@@ -89,9 +84,23 @@ class AccountRoutes:
 
     @api("DELETE", "/api/session", summary="Log out", status=204, tags=("session",))
     def log_out(self, request):
-        caller = self.caller(request)
+        return self.close_session(self.caller(request), Response(status=204))
+
+    def open_session(self, request, credentials: dict) -> dict:
+        """Logs in with a `LoginForm`'s credentials, counted against the client's address
+        (the API and the login page both log in this way); raises `Unauthenticated`,
+        `Throttled`."""
+        return self.accounts.log_in({**credentials, "client_address": self.client_address(request)})
+
+    def with_session_cookie(self, response: Response, login: dict) -> Response:
+        """`response` carrying the new session's cookie, for as long as the session lasts."""
+        expires_at = login["principal"]["expires_at"]
+        set_session_cookie(response, login["token"], expires_at, self.clock.now())
+        return response
+
+    def close_session(self, caller: Caller, response: Response) -> Response:
+        """Ends the caller's session and removes its cookie in `response`."""
         self.accounts.log_out(caller.credential.token)
-        response = Response(status=204)
         clear_session_cookie(response)
         return response
 

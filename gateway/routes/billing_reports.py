@@ -53,8 +53,10 @@ def stored_file(link: dict) -> Response:
 
 class ReportRoutes:
     def report_actor(self, request) -> dict:
+        return self.report_actor_of(self.caller(request, roles=REPORT_VIEWERS))
+
+    def report_actor_of(self, caller) -> dict:
         """The caller as billing needs it: a contact's actor carries its subscriber's id."""
-        caller = self.caller(request, roles=REPORT_VIEWERS)
         if caller.role != SUBSCRIBER:
             return caller.actor
         account = self.accounts.get_account(caller.account_id, caller.actor)

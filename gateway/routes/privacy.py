@@ -16,6 +16,7 @@ from services.contracts.privacy import (
     INSPECTION,
     ErasurePreview,
     ErasurePreviewQuery,
+    OwnPrivacyRequestList,
     PrivacyRequest,
     PrivacyRequestPage,
     Rectification,
@@ -25,6 +26,15 @@ from services.contracts.privacy import (
 
 WRONG_PASSWORD = "The password is wrong."
 STAFF_OR_SUBJECT = (PRIVACY, COACHEE)
+ANSWER_FILES = {EXPORT: "export.zip", INSPECTION: "inspection.pdf"}
+
+
+def with_download(request: dict) -> dict:
+    """The request with the path its answer file is downloaded from, while the file is kept."""
+    download = None
+    if request["result_available"] and request["kind"] in ANSWER_FILES:
+        download = f"/api/privacy/requests/{request['id']}/{ANSWER_FILES[request['kind']]}"
+    return {**request, "download": download}
 
 
 def file_response(answer: dict) -> Response:
@@ -128,6 +138,20 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         return ErasurePreview().dump(self.privacy.preview_erasure(username, caller.actor))
 
     @api(
+        "GET",
+        "/api/me/requests",
+        summary="One's own privacy requests (export, erasure, inspection, rectification), newest "
+        "first, with where a finished export or inspection is downloaded. Coachees only: requests "
+        "are about coachees, so a staff role is 403 (privacy staff list every request at "
+        "/api/privacy/requests)",
+        response_schema=OwnPrivacyRequestList,
+        tags=("me",),
+    )
+    def own_privacy_requests(self, request):
+        caller = self.caller(request, roles=(COACHEE,))
+        return OwnPrivacyRequestList().dump({"items": self.own_requests(caller)})
+
+    @api(
         "POST",
         "/api/me/export",
         summary="Ask for an export of one's own data (the password re-entered)",
@@ -139,8 +163,12 @@ class PrivacyRoutes(PrivacyOversightRoutes):
     def request_own_export(self, request):
         caller = self.caller(request, roles=(COACHEE,))
         password = load_body(request, PasswordConfirmation)["password"]
-        self._confirm_password(request, caller.account_id, password)
-        created = self.privacy.request_own_export(caller.account_id, caller.principal["username"])
+        try:
+            created = self.ask_own_export(request, caller, password)
+        except Unauthenticated:
+            raise ApiError(
+                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
+            ) from None
         return 202, RequestAccepted().dump({"request_id": created["id"]})
 
     @api(
@@ -156,10 +184,13 @@ class PrivacyRoutes(PrivacyOversightRoutes):
         """The same as `DELETE /api/me`: accounts records the request, the privacy saga runs it."""
         return self.request_own_erasure(request)
 
-    def _confirm_password(self, request, account_id: str, password: str) -> None:
-        try:
-            self.accounts.confirm_password(account_id, password, self.client_address(request))
-        except Unauthenticated:
-            raise ApiError(
-                422, "wrong_password", WRONG_PASSWORD, {"password": [WRONG_PASSWORD]}
-            ) from None
+    def own_requests(self, caller) -> list[dict]:
+        """The caller's own requests, newest first, each with its download path (or None)."""
+        found = self.privacy.list_subject_requests(caller.account_id)
+        return [with_download(item) for item in found["items"]]
+
+    def ask_own_export(self, request, caller, password: str) -> dict:
+        """The password re-entered (throttled like a login), then the export asked for; the API
+        and the page ask this way. Raises `Unauthenticated` for a wrong password."""
+        self.accounts.confirm_password(caller.account_id, password, self.client_address(request))
+        return self.privacy.request_own_export(caller.account_id, caller.principal["username"])

@@ -234,14 +234,14 @@ class RequestAccepted(Schema):
 
 
 class CreatedBefore(Schema):
-    before = fields.AwareDateTime(required=True)
+    before = timestamp(required=True)
 
 
 class Disabling(Schema):
     """`disabled: true` with `until` disables until then, without it for good."""
 
     disabled = boolean(required=True)
-    until = fields.AwareDateTime(load_default=None, allow_none=True)
+    until = timestamp(load_default=None, allow_none=True)
 
 
 class PasswordResetForm(Schema):

@@ -8,7 +8,7 @@ from nameko.exceptions import deserialize_to_instance
 
 from services.contracts.accounts import CoacheeRegistration
 from services.contracts.errors import Conflict, Forbidden, InvalidInput
-from services.contracts.fields import Changes, boolean, person_name, text, timestamp
+from services.contracts.fields import Changes, boolean, day, person_name, text, timestamp
 
 BOOKING_CONFIRMED = "booking_confirmed"
 BOOKING_CANCELLED = "booking_cancelled"
@@ -161,8 +161,8 @@ class WorkingHours(Schema):
 
 
 class AvailabilityChangeInput(Schema):
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
+    ends_at = timestamp(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(AVAILABILITY_KINDS))
 
 
@@ -181,8 +181,8 @@ class AvailabilityChangeList(Schema):
 class AvailabilityQuery(Schema):
     """Changes overlapping the days `from`–`to` (Helsinki time); by default the coming 90 days."""
 
-    from_ = fields.Date(load_default=None, data_key="from")
-    to = fields.Date(load_default=None)
+    from_ = day(load_default=None, data_key="from")
+    to = day(load_default=None)
 
     @validates_schema
     def check_order(self, data, **kwargs):
@@ -192,8 +192,8 @@ class AvailabilityQuery(Schema):
 
 class SlotQuery(Schema):
     service_id = fields.UUID(required=True)
-    from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(
+    from_ = day(required=True, data_key="from")
+    to = day(
         required=True,
         metadata={
             "description": "The last day searched, not before `from`; one search covers at "
@@ -230,7 +230,7 @@ class BookingRequest(Schema):
     service_id = fields.UUID(required=True)
     specification_id = fields.UUID(required=True)
     delivery_method = delivery_method(required=True)
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
     coach_id = fields.UUID(
         load_default=None, metadata={"description": "Leave out to take any free coach."}
     )
@@ -261,7 +261,7 @@ class BookingCreated(Schema):
 
 
 class Reschedule(Schema):
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = timestamp(required=True)
     coach_id = fields.UUID(load_default=None)
 
 
@@ -291,8 +291,8 @@ class NoteList(Schema):
 
 
 class BookingFilter(Schema):
-    from_ = fields.AwareDateTime(load_default=None, data_key="from")
-    to = fields.AwareDateTime(load_default=None)
+    from_ = timestamp(load_default=None, data_key="from")
+    to = timestamp(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
@@ -325,12 +325,12 @@ class Feedback(Schema):
 class FeedbackSummaryQuery(Schema):
     """Ratings are kept by the month of the session, so the summary counts whole months."""
 
-    from_ = fields.Date(
+    from_ = day(
         required=True,
         data_key="from",
         metadata={"description": "Counted from the first day of this day's month."},
     )
-    to = fields.Date(
+    to = day(
         required=True,
         metadata={"description": "Counted to the last day of this day's month; not before `from`."},
     )
@@ -353,6 +353,6 @@ class FeedbackStatistics(Schema):
 
 
 class FeedbackSummary(Schema):
-    from_ = fields.Date(data_key="from", metadata={"description": "First day counted."})
-    to = fields.Date(metadata={"description": "Last day counted."})
+    from_ = day(data_key="from", metadata={"description": "First day counted."})
+    to = day(metadata={"description": "Last day counted."})
     items = fields.List(fields.Nested(FeedbackStatistics))

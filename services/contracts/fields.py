@@ -8,6 +8,8 @@ Unknown properties are refused (marshmallow's default, RAISE), which the documen
 `additionalProperties: false`.
 """
 
+from datetime import date
+
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -26,6 +28,9 @@ SECRET_MAX_LENGTH = 1024
 NOTHING_TO_CHANGE = "Give at least one field to change."
 LANGUAGES = ("fi", "sv", "en")
 """The languages the site speaks (and its mails are written in), Finnish first."""
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+OUTSIDE_CALENDAR = f"Give a day from {FIRST_DAY} to {LAST_DAY}."
 
 
 def no_identity_code(value) -> None:
@@ -103,9 +108,21 @@ def phone(**kwargs) -> Phone:
     return Phone(**kwargs)
 
 
+def within_calendar(day: date) -> None:
+    """Refuses a day far outside any booking, report or log entry: 0001-01-01 or 9999-12-31
+    overflows once it is moved to Helsinki time or a day is added, a 500 instead of a 422."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(OUTSIDE_CALENDAR)
+
+
 class Timestamp(fields.AwareDateTime):
-    """An instant with its offset, ISO 8601. Services answer in JSON, so an answer that already
-    holds the ISO text passes through as it is."""
+    """An instant with its offset, ISO 8601, on a day `within_calendar`. Services answer in
+    JSON, so an answer that already holds the ISO text passes through as it is."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        within_calendar(instant.date())
+        return instant
 
     def _serialize(self, value, attr, obj, **kwargs):
         if isinstance(value, str):
@@ -115,6 +132,19 @@ class Timestamp(fields.AwareDateTime):
 
 def timestamp(**kwargs) -> Timestamp:
     return Timestamp(**kwargs)
+
+
+class Day(fields.Date):
+    """A calendar day, ISO 8601, `within_calendar`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        within_calendar(day)
+        return day
+
+
+def day(**kwargs) -> Day:
+    return Day(**kwargs)
 
 
 class StrictBoolean(fields.Boolean):

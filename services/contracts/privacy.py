@@ -1,9 +1,10 @@
 """The privacy service's contract: data-subject requests, the audit log and the breach register.
 
 RPC methods (see services/privacy/README.md for each one's arguments, answer and errors):
-register_request, request_own_export, list_requests, get_request, record_rectification,
-fetch_result, preview_erasure, retention_preview, run_retention, search_audit_log,
-register_breach, list_breaches, update_breach, export_personal_data, erase_personal_data.
+register_request, request_own_export, list_subject_requests, list_requests, get_request,
+record_rectification, fetch_result, preview_erasure, retention_preview, run_retention,
+search_audit_log, register_breach, list_breaches, update_breach, export_personal_data,
+erase_personal_data.
 """
 
 from marshmallow import Schema, fields, validate
@@ -65,7 +66,7 @@ class RequestRegistration(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "The login name the person gave."},
     )
-    received_at = fields.AwareDateTime(
+    received_at = timestamp(
         load_default=None,
         metadata={
             "description": "When the request arrived (a letter may come earlier); now if not given."
@@ -131,6 +132,37 @@ class PrivacyRequestPage(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class OwnPrivacyRequest(Schema):
+    """A request as its subject sees it: no staff notes, no saga steps."""
+
+    id = fields.UUID()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    origin = fields.String(
+        validate=validate.OneOf(ORIGINS),
+        metadata={"description": "Asked by the person, registered by staff, or the retention run."},
+    )
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    received_at = timestamp(metadata={"description": "When the request was made."})
+    due_at = timestamp(metadata={"description": "One month after receipt (GDPR Art. 12(3))."})
+    completed_at = timestamp(allow_none=True)
+    result_available = fields.Boolean(
+        metadata={"description": "A finished export or inspection whose answer is still kept."}
+    )
+    result_expires_at = timestamp(allow_none=True)
+    download = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Where the answer is downloaded (GET, the same login) while "
+            "`result_available`; null otherwise. Filled in by the gateway.",
+            "example": "/api/privacy/requests/3f0e9a52-6c1d-4b8e-9a77-2d4f1c0b8e15/export.zip",
+        },
+    )
+
+
+class OwnPrivacyRequestList(Schema):
+    items = fields.List(fields.Nested(OwnPrivacyRequest), metadata={"description": "Newest first."})
+
+
 class Rectification(Schema):
     change_link = fields.String(
         required=True,
@@ -184,8 +216,8 @@ class AuditQuery(Schema):
     actor = fields.UUID(
         load_default=None, metadata={"description": "The staff member (or person) who acted."}
     )
-    from_ = fields.AwareDateTime(load_default=None, data_key="from")
-    to = fields.AwareDateTime(load_default=None)
+    from_ = timestamp(load_default=None, data_key="from")
+    to = timestamp(load_default=None)
     limit = page_limit(100, 500)
     cursor = cursor()
 
@@ -207,7 +239,7 @@ class AuditPage(Schema):
 
 
 class BreachReport(Schema):
-    discovered_at = fields.AwareDateTime(required=True)
+    discovered_at = timestamp(required=True)
     description = text(4000, required=True)
     personal_data_involved = text(
         2000, required=True, metadata={"description": "Whose data and which kinds, roughly."}
@@ -215,7 +247,7 @@ class BreachReport(Schema):
 
 
 class BreachUpdate(Schema):
-    authority_notified_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    authority_notified_at = timestamp(load_default=None, allow_none=True)
     measures = text(4000, load_default=None, allow_none=True)
     closed = boolean(load_default=None, allow_none=True)
 

@@ -71,6 +71,15 @@ def requests_of_subject(session, subject_id) -> list[RowMapping]:
     return session.execute(query).mappings().all()
 
 
+def requests_of_subject_newest_first(session, subject_id) -> list[RowMapping]:
+    query = (
+        select(subject_requests)
+        .where(subject_requests.c.subject_id == subject_id)
+        .order_by(subject_requests.c.received_at.desc(), subject_requests.c.id)
+    )
+    return session.execute(query).mappings().all()
+
+
 def inspections_in(session, subject_id, start: datetime, end: datetime) -> int:
     query = select(func.count()).where(
         subject_requests.c.subject_id == subject_id,

@@ -1,4 +1,5 @@
-"""Requests as their handlers see them: status, due date, overdue or not, each saga step."""
+"""Requests as their handlers see them (status, due date, overdue or not, each saga step), and
+as their subject sees them."""
 
 from datetime import datetime
 
@@ -59,10 +60,34 @@ def request_view(request, steps, now: datetime) -> dict:
         "change_link": request["change_link"],
         "number_in_year": request["number_in_year"],
         "free_of_charge": request["free_of_charge"],
-        "result_available": bool(request["result_key"]) and request["result_deleted_at"] is None,
+        "result_available": has_result(request),
         "result_expires_at": iso(request["result_expires_at"]),
         "steps": [step_view(step) for step in steps],
     }
+
+
+def has_result(request) -> bool:
+    return bool(request["result_key"]) and request["result_deleted_at"] is None
+
+
+def own_request_view(request) -> dict:
+    return {
+        "id": str(request["id"]),
+        "kind": request["kind"],
+        "origin": request["origin"],
+        "status": request["status"],
+        "received_at": iso(request["received_at"]),
+        "due_at": iso(request["due_at"]),
+        "completed_at": iso(request["completed_at"]),
+        "result_available": has_result(request),
+        "result_expires_at": iso(request["result_expires_at"]),
+    }
+
+
+def list_subject_requests(session, subject_id) -> dict:
+    """Every request about the person, newest first; a person has a handful, so no pages."""
+    rows = repo.requests_of_subject_newest_first(session, subject_id)
+    return {"items": [own_request_view(row) for row in rows]}
 
 
 def get_request(session, request_id, actor: dict | None, now: datetime) -> dict:

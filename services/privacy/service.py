@@ -83,6 +83,12 @@ class PrivacyService(ServiceBase):
         )
 
     @rpc(expected_exceptions=DomainError)
+    def list_subject_requests(self, subject_id: str) -> dict:
+        """The person's own requests; the gateway passes the logged-in coachee's account id."""
+        subject = parsed_id(subject_id, "account")
+        return request_views.list_subject_requests(self.db, subject)
+
+    @rpc(expected_exceptions=DomainError)
     def list_requests(self, filters: dict | None, actor: dict | None) -> dict:
         require_role(self.work(), actor_of(actor), PRIVACY_STAFF, services_allowed=True)
         loaded = load(RequestFilter(), filters or {})

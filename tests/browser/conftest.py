@@ -17,8 +17,14 @@ from eventlet import patcher
 
 from gateway.cookies import SESSION_COOKIE
 from tests.browser.mailbox import Mailbox
-from tests.browser.people import StaffMember, first_admin, new_staff_member
-from tests.browser.site import Site, running_site
+from tests.browser.people import (
+    Coachee,
+    StaffMember,
+    booked_coachee,
+    first_admin,
+    new_staff_member,
+)
+from tests.browser.site import running_site
 from tests.gateway.api_client import ApiClient, Login, new_address
 from tests.gateway.booking_api import set_up_catalogue
 
@@ -46,7 +52,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Site:
+def site(tmp_path_factory):
     """The running system: `site.url`, `site.amqp_uri`, `site.env` (the processes'
     environment), `site.processes` by name and `site.mail` (the SMTP sink)."""
     with running_site(tmp_path_factory.mktemp("mail")) as running:
@@ -103,9 +109,11 @@ def phone_page(new_context):
 
 
 @pytest.fixture(scope="session")
-def admin(site) -> StaffMember:
+def admin(site):
     """The session's first administrator, made as `valmennus create-admin` makes one."""
-    return first_admin(site)
+    member = first_admin(site)
+    with member.api:
+        yield member
 
 
 @pytest.fixture
@@ -113,10 +121,15 @@ def staff(site, admin):
     """`staff(role, subscriber_id=None)`: a new account with the role (admin, coach, privacy or
     subscriber; a subscriber contact needs the subscriber's id), logged in through the API."""
 
-    def make(role: str, subscriber_id: str | None = None) -> StaffMember:
-        return new_staff_member(site, admin, role, subscriber_id)
+    made = []
 
-    return make
+    def make(role: str, subscriber_id: str | None = None) -> StaffMember:
+        made.append(new_staff_member(site, admin, role, subscriber_id))
+        return made[-1]
+
+    yield make
+    for member in made:
+        member.api.http.close()
 
 
 @pytest.fixture
@@ -127,6 +140,17 @@ def catalogue(admin):
 
     def make() -> dict:
         return set_up_catalogue(admin.api, {})
+
+    return make
+
+
+@pytest.fixture
+def coachee(site):
+    """`coachee(catalogue())`: a new coachee with a confirmed booking next Tuesday; their
+    `username`, `password`, `email` and `booking` (the API's answer)."""
+
+    def make(made: dict) -> Coachee:
+        return booked_coachee(site, made)
 
     return make
 

@@ -1,5 +1,6 @@
 """Accounts for the browser tests: the session's first administrator, made over RPC as
-`valmennus create-admin` makes one, and staff made by it through the API."""
+`valmennus create-admin` makes one, staff made by it through the API, and coachees made by
+booking."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.contracts.accounts import ADMIN
 from tests.browser.site import Site
 from tests.gateway.api_client import ApiClient, unique
+from tests.gateway.booking_api import PASSWORD, booking_form, free_slots, next_week_day
 
 ADMIN_PASSWORD = "ylläpitäjän-salasana-2027"
 
@@ -57,3 +59,27 @@ def new_staff_member(
     )
     assert response.status_code == 201, response.text
     return logged_in(site, username, response.json()["initial_password"], role)
+
+
+@dataclass(frozen=True)
+class Coachee:
+    """A coachee who booked through the API: their first booking made their login."""
+
+    username: str
+    password: str
+    email: str
+    booking: dict
+
+
+def booked_coachee(site: Site, catalogue: dict) -> Coachee:
+    """Books the first free hour of next week's Tuesday with the catalogue's coach, as a new
+    coachee who is a member (M-100) of the catalogue's roster subscriber."""
+    email = f"{unique('maija')}@example.fi"
+    with ApiClient(site.url) as client:
+        slot = free_slots(client, catalogue, next_week_day(1))[0]
+        created = client.request(
+            "POST", "/api/bookings", json=booking_form(catalogue, slot["starts_at"], email)
+        )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    return Coachee(body["username"], PASSWORD, email, body["booking"])

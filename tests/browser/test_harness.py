@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from services.contracts.accounts import COACH, PRIVACY, SUBSCRIBER
 from tests.browser.accessibility import assert_accessible
+from tests.browser.mailbox import text_of
 from tests.browser.screenshots import screenshots
 from tests.gateway.booking_api import next_week_day
 
@@ -88,6 +89,16 @@ def test_staff_get_their_roles_and_the_catalogue_is_bookable(page, staff, catalo
     monday = next_week_day(0).isoformat()
     query = f"service_id={made['service']['id']}&from={monday}&to={monday}"
     assert page.goto(f"/api/slots?{query}").json()["items"]
+
+
+def test_a_coachee_gets_the_confirmation_mail_and_sees_the_booking_logged_in(
+    page, context, catalogue, coachee, mailbox, api_login_cookies
+):
+    booked = coachee(catalogue())
+    mail = mailbox.wait_for_mail(booked.email)
+    assert booked.booking["id"] in text_of(mail)
+    api_login_cookies(context, booked.username, booked.password)
+    assert page.goto(f"/api/bookings/{booked.booking['id']}").json()["status"] == "confirmed"
 
 
 def test_the_audit_passes_an_accessible_page_under_the_pages_csp(serve):

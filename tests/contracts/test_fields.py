@@ -68,3 +68,31 @@ def test_timestamps_need_an_offset_and_pass_json_answers_through():
     with pytest.raises(ValidationError):
         Sample().load({"at": "2027-03-01T09:00:00"})
     assert Sample().dump({"at": "2027-03-01T09:00:00+02:00"}) == {"at": "2027-03-01T09:00:00+02:00"}
+
+
+class Period(Schema):
+    first = fields.day()
+    at = fields.timestamp()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"first": "0001-01-01"},
+        {"first": "9999-12-31"},
+        {"first": "1899-12-31"},
+        {"first": "3000-01-01"},
+        {"at": "0001-01-01T00:00:00+00:00"},
+        {"at": "9999-12-31T23:59:59-12:00"},
+        {"at": "3000-01-01T00:00:00+14:00"},
+    ],
+)
+def test_a_day_outside_the_calendar_is_refused_before_it_overflows(given):
+    with pytest.raises(ValidationError) as caught:
+        Period().load(given)
+    assert caught.value.messages == {name: [fields.OUTSIDE_CALENDAR] for name in given}
+
+
+def test_the_calendars_first_and_last_day_are_accepted():
+    loaded = Period().load({"first": "1900-01-01", "at": "2999-12-31T23:59:59-12:00"})
+    assert str(loaded["first"]) == "1900-01-01" and loaded["at"].year == 2999

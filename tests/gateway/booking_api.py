@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
 from tests.gateway.api_client import ApiClient, unique
 
 PASSWORD = "kesäinen-aamu-2027"
@@ -116,3 +119,17 @@ def booking_form(setup, starts_at: str, email: str | None = None) -> dict:
             "password": PASSWORD,
         },
     }
+
+
+def move_into_the_past(database_url: str, booking_id: str) -> None:
+    """The session began an hour ago: the system's clocks cannot be moved in this stack."""
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE bookings SET starts_at = now() - interval '1 hour', ends_at = now() "
+                "WHERE id = :id"
+            ),
+            {"id": booking_id},
+        )
+    engine.dispose()

@@ -6,7 +6,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from deploy.catalog import service_classes
 from gateway.service import GatewayService
-from services.contracts.accounts import ADMIN, COACH
+from services.contracts.accounts import ADMIN, COACH, PRIVACY
 from services.contracts.names import ACCOUNTS
 from tests.conftest import free_port
 from tests.gateway.api_client import ApiClient, unique
@@ -93,5 +93,24 @@ def make_coachee(accounts_rpc):
         }
         registered = accounts_rpc.register_coachee(registration)
         return Person(str(registered["account_id"]), registered["username"], PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def make_privacy_officer(accounts_rpc, make_admin):
+    def make() -> Person:
+        admin = make_admin()
+        username = unique("tietosuoja")
+        created = accounts_rpc.create_staff(
+            {
+                "username": username,
+                "role": PRIVACY,
+                "name": "Terhi Tietosuoja",
+                "email": f"{username}@example.fi",
+            },
+            {"account_id": admin.account_id, "role": ADMIN},
+        )
+        return Person(str(created["account"]["id"]), username, created["initial_password"])
 
     return make

@@ -227,6 +227,27 @@ def test_admins_get_the_summary_without_comments_or_coachees(client, session):
     assert (no_start.status_code, list(no_start.json()["error"]["fields"])) == (422, ["from"])
 
 
+def test_the_summary_over_the_whole_calendar_answers_and_beyond_it_is_422(client, session):
+    put(client, session, {"rating": 5})
+
+    def summary(first: str, last: str):
+        return client.request(
+            "GET",
+            "/api/feedback/summary",
+            params={"from": first, "to": last, "service_id": session["setup"]["service"]["id"]},
+            headers=session["admin"].with_bearer(),
+        )
+
+    whole = summary("1900-01-01", "2999-12-31")
+    beyond = summary("0001-01-01", "9999-12-31")
+
+    assert whole.status_code == 200, whole.text
+    assert (whole.json()["from"], whole.json()["to"]) == ("1900-01-01", "2999-12-31")
+    assert [item["count"] for item in whole.json()["items"]] == [1]
+    assert beyond.status_code == 422
+    assert set(beyond.json()["error"]["fields"]) == {"from", "to"}
+
+
 def test_the_openapi_document_describes_the_feedback_routes(gateway_url, web_session):
     document = web_session.get(f"{gateway_url}/api/openapi.json", timeout=5).json()
     paths = document["paths"]

@@ -7,29 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.contracts.accounts import ADMIN, PRIVACY
 from tests.conftest import wait_for
-from tests.gateway.api_client import unique
 from tests.gateway.conftest import Person
-
-
-@pytest.fixture
-def make_privacy_officer(accounts_rpc, make_admin):
-    def make() -> Person:
-        admin = make_admin()
-        username = unique("tietosuoja")
-        created = accounts_rpc.create_staff(
-            {
-                "username": username,
-                "role": PRIVACY,
-                "name": "Terhi Tietosuoja",
-                "email": f"{username}@example.fi",
-            },
-            {"account_id": admin.account_id, "role": ADMIN},
-        )
-        return Person(str(created["account"]["id"]), username, created["initial_password"])
-
-    return make
 
 
 @pytest.fixture
@@ -110,6 +89,45 @@ def test_coachee_asks_for_an_export_with_the_password_and_downloads_only_their_o
             "GET", f"/api/privacy/requests/{request_id}{path}", headers=other_login.with_bearer()
         )
         assert refused.status_code == 404
+
+
+def test_a_coachee_lists_only_their_own_requests_newest_first_with_the_download(
+    client, officer, coachee, make_coachee
+):
+    other = make_coachee()
+    rectification = register(
+        client, officer, "rectification", coachee.username, description="Nimi väärin"
+    ).json()
+    others = register(client, officer, "inspection", other.username).json()
+    login = client.log_in(coachee.username, coachee.password)
+    accepted = client.request(
+        "POST", "/api/me/export", headers=login.with_csrf(), json={"password": coachee.password}
+    )
+    export_id = accepted.json()["request_id"]
+    completed(client, login, export_id)
+
+    listed = client.request("GET", "/api/me/requests", headers=login.with_bearer())
+
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [item["id"] for item in items] == [export_id, rectification["id"]]
+    export, open_one = items
+    assert export["kind"] == "export" and export["status"] == "completed"
+    assert export["download"] == f"/api/privacy/requests/{export_id}/export.zip"
+    assert {"received_at", "due_at", "completed_at", "result_expires_at"} <= set(export)
+    assert open_one["status"] == "open" and open_one["download"] is None
+    assert "description" not in open_one and "login_name" not in open_one
+    download = client.request("GET", export["download"], headers=login.with_bearer())
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    other_login = client.from_another_address().log_in(other.username, other.password)
+    theirs = client.request("GET", "/api/me/requests", headers=other_login.with_bearer())
+    assert [item["id"] for item in theirs.json()["items"]] == [others["id"]]
+
+
+def test_own_requests_are_for_a_logged_in_coachee_only(client, officer):
+    assert client.request("GET", "/api/me/requests").status_code == 401
+    staff = client.request("GET", "/api/me/requests", headers=officer.with_bearer())
+    assert staff.status_code == 403
 
 
 def test_coachee_erasure_request_ends_the_login_and_erases_the_account(client, coachee, officer):

@@ -27,6 +27,22 @@ def handled_confirmation(observed_system, request_id: str) -> list[dict]:
     ]
 
 
+def whole_trace(observed_system, trace_id: str) -> list | None:
+    """The trace's spans once every booking service's have arrived, billing's handler among
+    them, and each span's parent too; None before.
+
+    Each process exports its spans in batches on a timer of its own, so billing's handler span
+    may well arrive before the gateway's, bookings' or accounts' spans of the same trace.
+    """
+    spans = [span for span in observed_system.traces.spans if span.trace_id == trace_id]
+    ids = {span.span_id for span in spans}
+    handled = any(span.service == "billing" and "confirmed" in span.name for span in spans)
+    services = {span.service for span in spans}
+    parents_there = all(span.parent_span_id in ids for span in spans if span.parent_span_id)
+    whole = handled and services >= set(BOOKING_SERVICES) and parents_there
+    return spans if whole else None
+
+
 def book(observed_system, catalogue, request_id: str, weekday: int, slot_index: int, email=None):
     """The answer to a booking made from a client address of its own (`answer.client_address`)."""
     with ApiClient(observed_system.url) as client:
@@ -99,14 +115,7 @@ def test_a_booking_is_one_trace_across_services_and_the_event_it_causes(
     ]
     trace_id = gateway_line["trace_id"]
 
-    def spans_of_trace():
-        spans = [span for span in observed_system.traces.spans if span.trace_id == trace_id]
-        handlers = [
-            span for span in spans if span.service == "billing" and "confirmed" in span.name
-        ]
-        return handlers and spans
-
-    spans = wait_for(spans_of_trace, seconds=20, interval=0.2)
+    spans = wait_for(partial(whole_trace, observed_system, trace_id), seconds=20, interval=0.2)
     assert {span.service for span in spans} >= set(BOOKING_SERVICES)
     (root,) = [span for span in spans if not span.parent_span_id]
     assert (root.service, root.name) == ("gateway", "POST /api/bookings")

@@ -91,3 +91,14 @@ def test_static_files_are_cached_and_confined_to_their_folder(browser):
 
     assert browser.get("/static/../service.py").status_code == 404
     assert browser.get("/static/%2e%2e/service.py").status_code == 404
+
+
+def test_a_logged_in_person_can_change_the_language_on_a_404_page(browser, make_coachee):
+    coachee = make_coachee()
+    browser.log_in(coachee.username, coachee.password)
+    assert browser.get("/ei-ole").status_code == 404
+
+    answer = browser.post_form("/asetukset", {"language": "sv", "paluu": "/ei-ole"})
+
+    assert answer.status_code == 303
+    assert "Sidan hittades inte" in browser.get("/ei-ole").text

@@ -1,0 +1,94 @@
+"""Every page address, asked by everyone: not logged in, a coachee, a coach, an administrator,
+privacy staff and a subscriber contact. A page for some roles sends a visitor who is not logged
+in to the login page and refuses the other roles with a 403 page; the ids in the addresses are
+nobody's, so a role that may open the page gets a 404 page, never another person's data.
+"""
+
+import re
+import uuid
+
+import pytest
+
+from gateway.pages.routing import ANYONE, PageRoute
+from gateway.service import GatewayService
+from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY, SUBSCRIBER
+from tests.gateway.api_client import unique
+from tests.gateway.pages.page_client import PageClient
+
+PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+def page_routes() -> list[PageRoute]:
+    routes = []
+    for name in dir(GatewayService):
+        for entrypoint in getattr(getattr(GatewayService, name), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, PageRoute) and "<path:" not in entrypoint.url:
+                routes.append(entrypoint)
+    return sorted(routes, key=lambda route: (route.url, route.method))
+
+
+def address_of(route: PageRoute) -> str:
+    return PATH_VALUE.sub(lambda _match: str(uuid.uuid4()), route.url)
+
+
+@pytest.fixture
+def visitors(gateway_url, make_coachee, make_coach, make_admin, accounts_rpc):
+    """A browser per role, logged in, with a form token from a page it loaded."""
+    admin = make_admin()
+    actor = {"account_id": admin.account_id, "role": ADMIN}
+
+    def staff(role: str, **details) -> dict:
+        username = unique(role)
+        account = {"username": username, "name": "Testi", "email": f"{username}@example.fi"}
+        return accounts_rpc.create_staff(dict(account, role=role, **details), actor)
+
+    contact = staff(SUBSCRIBER, subscriber_id=str(uuid.uuid4()))
+    privacy = staff(PRIVACY)
+    logins = {
+        COACHEE: make_coachee(),
+        COACH: make_coach(),
+        ADMIN: admin,
+        PRIVACY: (privacy["account"]["username"], privacy["initial_password"]),
+        SUBSCRIBER: (contact["account"]["username"], contact["initial_password"]),
+    }
+    browsers = {None: PageClient(gateway_url)}
+    for role, login in logins.items():
+        username, password = login if isinstance(login, tuple) else (login.username, login.password)
+        browsers[role] = PageClient(gateway_url)
+        browsers[role].log_in(username, password)
+    for browser in browsers.values():
+        browser.get("/ei-ole")
+    return browsers
+
+
+def test_every_page_gives_each_role_what_the_page_allows(visitors):
+    routes = page_routes()
+    assert len(routes) > 10, routes
+    wrong = []
+    for route in routes:
+        address = address_of(route)
+        for role, browser in visitors.items():
+            if route.method == "GET":
+                answer = browser.get(address)
+            else:
+                answer = browser.post_form(address, {})
+            outcome = (route.method, route.url, role, answer.status_code)
+            html = answer.headers.get("Content-Type", "").startswith("text/html")
+            if not html and answer.status_code != 303:
+                wrong.append((*outcome, "not an HTML page"))
+            to_login = answer.status_code == 303 and answer.headers["Location"].startswith(
+                "/kirjaudu?seuraava="
+            )
+            if route.roles is ANYONE:
+                allowed = True
+            elif role is None:
+                if not to_login:
+                    wrong.append((*outcome, "not sent to log in"))
+                continue
+            else:
+                allowed = not route.roles or role in route.roles
+            if allowed and (answer.status_code == 403 or to_login or answer.status_code >= 500):
+                wrong.append((*outcome, "refused a role the page is for"))
+            if not allowed and answer.status_code != 403:
+                wrong.append((*outcome, "let in a role the page is not for"))
+    assert not wrong, "\n".join(map(str, wrong))
