@@ -21,7 +21,7 @@ from gateway.pages.admin_catalogue_forms import (
 from gateway.pages.forms import FormRefused, field_messages, form_of, load_form, refused_by_service
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.rendering import redirect, render
-from gateway.pages.routing import page
+from gateway.pages.routing import FILE_FORM_MAX_BYTES, page
 from gateway.routes.billing import DEFAULT_ROSTER_MAX_BYTES, ROSTER_FIELD, roster_text
 from services.contracts.accounts import ADMIN, COACH
 from services.contracts.billing import (
@@ -313,7 +313,12 @@ class AdminCataloguePages:
         subscriber = self.billing.get_subscriber(str(subscriber_id))
         return self.roster_form_page(visitor, subscriber, {}, [], saved=request.args.get("jasenia"))
 
-    @page("POST", "/hallinta/tilaajat/<uuid:subscriber_id>/jasenrekisteri", roles=ADMINS)
+    @page(
+        "POST",
+        "/hallinta/tilaajat/<uuid:subscriber_id>/jasenrekisteri",
+        roles=ADMINS,
+        max_bytes=FILE_FORM_MAX_BYTES,
+    )
     def replace_roster_page(self, request, visitor, subscriber_id):
         subscriber = self.billing.get_subscriber(str(subscriber_id))
         max_bytes = int(self.config.get("ROSTER_MAX_BYTES", DEFAULT_ROSTER_MAX_BYTES))

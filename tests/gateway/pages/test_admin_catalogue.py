@@ -383,3 +383,15 @@ def test_a_feedback_range_that_ends_before_it_starts_is_refused_at_the_end(admin
     assert bad_day.status_code == 422
     assert errors_named(bad_day.text) == ["from"]
     assert admin.get("/hallinta/palaute?from=2027-01-01&to=2027-03-01").status_code == 200
+
+
+def test_a_roster_larger_than_a_json_body_is_uploaded_through_the_page(admin, catalogue):
+    path = f"/hallinta/tilaajat/{catalogue['subscriber']['id']}/jasenrekisteri"
+    admin.get(path)
+    members = "".join(f"JASEN-{number:058d}\n" for number in range(20_000)).encode()
+    assert len(members) > 1024 * 1024
+
+    answer = admin.post_form(path, {}, files={"roster": ("jasenet.csv", members, "text/csv")})
+
+    assert answer.status_code == 303, answer.text[answer.text.find("<main"):][:1500]
+    assert "20000 jäsentä" in admin.get(answer.headers["Location"]).text
