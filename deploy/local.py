@@ -194,7 +194,9 @@ def run() -> int:
         admin_password = seed_demo_data(accounts)
         if admin_password:
             print(f"\ndemo admin: {DEMO_ADMIN} / {admin_password}  (shown once; change it)")
-        print(f"\nValmennuskalenteri is running at {gateway_url}  (Ctrl-C stops everything)\n")
+        print("\nValmennuskalenteri is running (Ctrl-C stops everything):")
+        print(f"  web pages:  {gateway_url}/  (book a session; staff: {gateway_url}/kirjaudu)")
+        print(f"  JSON API:   {gateway_url}/api/openapi.json\n")
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         print("a process stopped; stopping everything")

@@ -25,7 +25,7 @@ from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_serv
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from gateway.pages.rendering import redirect, render
-from gateway.pages.routing import page
+from gateway.pages.routing import FILE_FORM_MAX_BYTES, page
 from services.contracts.accounts import COACHEE
 from services.contracts.bookings import (
     ACTIVE_STATUSES,
@@ -53,9 +53,6 @@ PAST_MONTHS_SHOWN = 12
 UPCOMING_LIMIT = 100
 PAST_LIMIT = 200
 FILE_FIELD = "file"
-UPLOAD_BODY_MAX_BYTES = 32 * 1024 * 1024
-"""What an upload form's body may be before its form token is checked: above media's largest
-file (10 MiB unless configured) and the proxy's limit; media's own limit is applied after."""
 MEBIBYTE = 1024 * 1024
 
 STATUS_EXPLANATIONS = {
@@ -387,7 +384,7 @@ class MyBookingPages:
         "POST",
         "/omat-varaukset/<uuid:booking_id>/liitteet",
         roles=(COACHEE,),
-        max_bytes=UPLOAD_BODY_MAX_BYTES,
+        max_bytes=FILE_FORM_MAX_BYTES,
     )
     def attach_my_file(self, request, visitor, booking_id):
         actor = visitor.caller.actor

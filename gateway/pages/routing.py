@@ -27,6 +27,9 @@ from gateway.pages.rendering import redirect, render
 from gateway.pages.static_files import static_response
 from gateway.pages.visitors import Visitor, visitor_of
 
+FILE_FORM_MAX_BYTES = 32 * 1024 * 1024
+"""What a form that sends a file may be before its form token is checked: above the largest
+file limit (media's, the roster's); the handler then applies the file's own limit."""
 ANYONE = None
 ANY_ROLE = ()
 
