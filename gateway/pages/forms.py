@@ -15,6 +15,7 @@ from services.contracts.errors import DomainError
 
 FORM_TOKEN_FIELD = "csrf_token"
 CHECKED = ("true", "on")
+UNCHECKED = ("false", "off")
 
 
 class FormRefused(Exception):
@@ -37,13 +38,14 @@ def form_of(request: Request, *, lists: tuple[str, ...] = ()) -> dict:
 
 
 def load_form(schema: type[Schema] | Schema, data: dict, visitor) -> dict:
-    """What `schema` accepts of the form; a checkbox's text value is the boolean it means (the
-    contracts take only JSON's `true`), an unchecked box is absent (the field's default)."""
+    """What `schema` accepts of the form; a checkbox's or a yes/no button's text value is the
+    boolean it means (the contracts take only JSON's booleans), anything else is refused by the
+    schema, and an unchecked box is absent (the field's default)."""
     schema = schema() if isinstance(schema, type) else schema
     data = dict(data)
     for name, field in schema.load_fields.items():
         key = field.data_key or name
-        if isinstance(field, fields.Boolean) and isinstance(data.get(key), str):
+        if isinstance(field, fields.Boolean) and data.get(key) in CHECKED + UNCHECKED:
             data[key] = data[key] in CHECKED
     try:
         return accepted(schema, data)

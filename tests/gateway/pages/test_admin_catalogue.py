@@ -393,5 +393,5 @@ def test_a_roster_larger_than_a_json_body_is_uploaded_through_the_page(admin, ca
 
     answer = admin.post_form(path, {}, files={"roster": ("jasenet.csv", members, "text/csv")})
 
-    assert answer.status_code == 303, answer.text[answer.text.find("<main"):][:1500]
+    assert answer.status_code == 303, answer.text[answer.text.find("<main") :][:1500]
     assert "20000 jäsentä" in admin.get(answer.headers["Location"]).text

@@ -36,7 +36,7 @@ def address_of(route: PageRoute) -> str:
 
 @pytest.fixture
 def visitors(gateway_url, make_coachee, make_coach, make_admin, accounts_rpc):
-    """A browser per role, logged in, with a form token from a page it loaded."""
+    """A browser per role, logged in, having loaded a page with a form."""
     admin = make_admin()
     actor = {"account_id": admin.account_id, "role": ADMIN}
 
@@ -67,6 +67,7 @@ def visitors(gateway_url, make_coachee, make_coach, make_admin, accounts_rpc):
 def test_every_page_gives_each_role_what_the_page_allows(visitors):
     routes = page_routes()
     assert len(routes) > 10, routes
+    tokens = {role: browser.form_token for role, browser in visitors.items()}
     wrong = []
     for route in routes:
         address = address_of(route)
@@ -74,7 +75,7 @@ def test_every_page_gives_each_role_what_the_page_allows(visitors):
             if route.method == "GET":
                 answer = browser.get(address)
             else:
-                answer = browser.post_form(address, {})
+                answer = browser.post_form(address, {}, token=tokens[role])
             outcome = (route.method, route.url, role, answer.status_code)
             html = answer.headers.get("Content-Type", "").startswith("text/html")
             if not html and answer.status_code != 303:
