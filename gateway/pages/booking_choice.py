@@ -70,6 +70,11 @@ class Choice:
         values = self.values(**{WEEK: (week or self.week).isoformat()}, **extra)
         return f"{TIMES}?{urlencode(values)}"
 
+    @property
+    def time_chosen_path(self) -> str:
+        """Where the week's form of free times goes, with `values()` and the time chosen."""
+        return FORM
+
     def form_path(self, starts_at) -> str:
         return f"{FORM}?{urlencode(self.values(starts_at=starts_at))}"
 

@@ -6,9 +6,9 @@ still be attached and how large (`prepare_upload`, which only checks and reserve
 each action is the API's RPC. The pages only say those rules in words and offer what they allow.
 
 A new time is chosen from a week of the booking's coach's free times, as in the booking journey:
-`NewTime` stands in for the journey's choice in its `BookingPages.week_context`, and
-`my_bookings/times_region.html` is the journey's region with each free time leading to a
-confirmation here instead of the booking form.
+`NewTime` stands in for the journey's choice in its `BookingPages.week_context` and in the
+journey's `booking/times_region.html`, each free time leading to a confirmation here instead of
+the booking form.
 """
 
 from dataclasses import dataclass
@@ -204,8 +204,12 @@ class NewTime:
         return f"{LIST_PATH}/{self.booking_id}/uusi-aika?{query}"
 
     @property
-    def confirm_path(self) -> str:
+    def time_chosen_path(self) -> str:
         return f"{LIST_PATH}/{self.booking_id}/uusi-aika/vahvista"
+
+    def values(self) -> dict:
+        """What the confirmation is sent besides the time: the week, to come back to."""
+        return {WEEK: self.week.isoformat()}
 
 
 def pick(posted: dict, *names: str) -> dict:
@@ -345,9 +349,7 @@ class MyBookingPages:
         }
         slots = self.bookings.find_slots(search)["items"]
         if wants_region(request) and not errors:
-            return render(
-                visitor, "my_bookings/times_region.html", self.week_context(choice, slots)
-            )
+            return render(visitor, "booking/times_region.html", self.week_context(choice, slots))
         context = {**self.week_context(choice, slots), "booking": booking, "errors": errors}
         return render(visitor, "my_bookings/new_time.html", context, status=status)
 
