@@ -8,6 +8,7 @@ from deploy.catalog import service_classes
 from gateway.service import GatewayService
 from services.contracts.accounts import ADMIN, COACH, PRIVACY
 from services.contracts.names import ACCOUNTS
+from services.infra.clock import Clock
 from tests.conftest import free_port
 from tests.gateway.api_client import ApiClient, unique
 
@@ -21,26 +22,44 @@ class Person:
     password: str
 
 
-@pytest.fixture
-def service_containers(container_factory, service_config):
-    """Every service running in this process, on the test broker and databases."""
+def start_every_service(container_factory, service_config, clock=None, settings=None) -> dict:
+    """Every service running in this process, on the test broker and databases: on `clock` (a
+    test's `SettableClock`) when given, with `settings` ({service name: {key: value}}) over a
+    service's config. A test module that moves time overrides `service_containers` with this."""
     containers = {}
     for service_cls in service_classes():
-        container = container_factory(service_cls, service_config(service_cls.name))
+        config = {**service_config(service_cls.name), **(settings or {}).get(service_cls.name, {})}
+        container = container_factory(service_cls, config)
+        if clock is not None:
+            next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
         container.start()
         containers[service_cls.name] = container
     return containers
 
 
 @pytest.fixture
-def gateway_url(container_factory, base_config):
+def service_containers(container_factory, service_config):
+    return start_every_service(container_factory, service_config)
+
+
+def start_gateway(container_factory, base_config, clock=None, **settings) -> str:
     """The gateway behind a trusted proxy: each test client logs in from an address of its own,
-    because failed logins are counted per address in a database shared by the whole session."""
+    because failed logins are counted per address in a database shared by the whole session.
+    On `clock` when given, with `settings` over its config; answers its address."""
     port = free_port()
-    config = dict(base_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", TRUST_PROXY_HEADERS=True)
+    config = dict(
+        base_config, **settings, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", TRUST_PROXY_HEADERS=True
+    )
     container = container_factory(GatewayService, config)
+    if clock is not None:
+        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
     container.start()
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def gateway_url(container_factory, base_config):
+    return start_gateway(container_factory, base_config)
 
 
 @pytest.fixture

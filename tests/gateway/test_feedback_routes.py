@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from deploy.catalog import service_classes
-from services.infra.clock import HELSINKI, Clock, SettableClock
+from services.infra.clock import HELSINKI, SettableClock
 from tests.gateway.api_client import unique
 from tests.gateway.booking_api import PASSWORD, booking_form, set_up_catalogue
+from tests.gateway.conftest import start_every_service
 
 MONDAY = datetime(2027, 3, 1, 10, 0, tzinfo=HELSINKI)
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
@@ -24,13 +24,7 @@ def clock():
 
 @pytest.fixture
 def service_containers(container_factory, service_config, clock):
-    containers = {}
-    for service_cls in service_classes():
-        container = container_factory(service_cls, service_config(service_cls.name))
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        containers[service_cls.name] = container
-    return containers
+    return start_every_service(container_factory, service_config, clock)
 
 
 def book(client, setup, starts_at: str) -> tuple[dict, object]:

@@ -8,12 +8,12 @@ from datetime import datetime
 
 import pytest
 
-from deploy.catalog import service_classes
 from services.contracts.names import BILLING
-from services.infra.clock import HELSINKI, Clock, SettableClock
+from services.infra.clock import HELSINKI, SettableClock
 from tests.conftest import run_now, wait_for
 from tests.gateway.api_client import unique
 from tests.gateway.booking_api import booking_form, set_up_catalogue
+from tests.gateway.conftest import start_every_service
 
 MARCH = "2027-03"
 APRIL = "2027-04"
@@ -31,16 +31,9 @@ def clock():
 @pytest.fixture
 def service_containers(container_factory, service_config, clock, gateway_url):
     """Every service in this process on the test's clock; report mails link to this gateway."""
-    containers = {}
-    for service_cls in service_classes():
-        config = service_config(service_cls.name)
-        if service_cls.name == BILLING:
-            config["REPORT_LINK_BASE_URL"] = gateway_url
-        container = container_factory(service_cls, config)
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        containers[service_cls.name] = container
-    return containers
+    return start_every_service(
+        container_factory, service_config, clock, {BILLING: {"REPORT_LINK_BASE_URL": gateway_url}}
+    )
 
 
 def admin_headers(client, make_admin) -> dict:

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deploy.catalog import service_classes
 from gateway.cookies import PREFERENCES_COOKIE
 from services.contracts.names import ACCOUNTS
-from services.infra.clock import Clock, SettableClock
+from services.infra.clock import SettableClock
 from tests.conftest import run_now, wait_for
 from tests.gateway.api_client import unique
+from tests.gateway.conftest import start_every_service
 
 NEW_PASSWORD = "Talven-Ensilumi-Sataa-5"
 LINK = re.compile(r"(\S+/unohtunut-salasana/uusi)\?token=([A-Za-z0-9_-]+)")
@@ -27,16 +27,9 @@ def clock():
 @pytest.fixture
 def service_containers(container_factory, service_config, clock, gateway_url):
     """Every service in this process on the test's clock; reset links point at this gateway."""
-    containers = {}
-    for service_cls in service_classes():
-        config = service_config(service_cls.name)
-        if service_cls.name == ACCOUNTS:
-            config["ACCOUNT_LINK_BASE_URL"] = gateway_url
-        container = container_factory(service_cls, config)
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        containers[service_cls.name] = container
-    return containers
+    return start_every_service(
+        container_factory, service_config, clock, {ACCOUNTS: {"ACCOUNT_LINK_BASE_URL": gateway_url}}
+    )
 
 
 def ask(client, login: str, **kwargs):

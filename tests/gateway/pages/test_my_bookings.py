@@ -6,11 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from deploy.catalog import service_classes
-from gateway.service import GatewayService
-from services.infra.clock import HELSINKI, Clock, SettableClock
-from tests.conftest import free_port
+from services.infra.clock import HELSINKI, SettableClock
 from tests.gateway.booking_api import PASSWORD, booking_form, set_up_catalogue
+from tests.gateway.conftest import start_every_service, start_gateway
 from tests.gateway.pages.page_client import PageClient
 from tests.media import samples
 
@@ -30,26 +28,13 @@ def clock():
 
 @pytest.fixture
 def service_containers(container_factory, service_config, clock):
-    containers = {}
-    for service_cls in service_classes():
-        container = container_factory(service_cls, service_config(service_cls.name))
-        next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-        container.start()
-        containers[service_cls.name] = container
-    return containers
+    return start_every_service(container_factory, service_config, clock)
 
 
 @pytest.fixture
 def gateway_url(container_factory, base_config, s3_config, clock):
     """The gateway on the test's clock, with the storage attachments need."""
-    port = free_port()
-    config = dict(
-        base_config, **s3_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", TRUST_PROXY_HEADERS=True
-    )
-    container = container_factory(GatewayService, config)
-    next(d for d in container.dependencies if isinstance(d, Clock)).source = clock
-    container.start()
-    return f"http://127.0.0.1:{port}"
+    return start_gateway(container_factory, base_config, clock, **s3_config)
 
 
 @pytest.fixture

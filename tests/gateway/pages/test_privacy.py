@@ -9,32 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gateway.pages.i18n import HELSINKI
-from services.contracts.accounts import ADMIN, PRIVACY
 from tests.conftest import wait_for
-from tests.gateway.api_client import unique
 from tests.gateway.conftest import Person
 
 REQUEST_PATH = re.compile(r"^/tietosuoja/pyynnot/([0-9a-f-]{36})\?rekisteroity=1$")
 BREACH_PATH = re.compile(r"^/tietosuoja/loukkaukset/([0-9a-f-]{36})\?kirjattu=1$")
-
-
-@pytest.fixture
-def make_privacy_officer(accounts_rpc, make_admin):
-    def make() -> Person:
-        admin = make_admin()
-        username = unique("tietosuoja")
-        created = accounts_rpc.create_staff(
-            {
-                "username": username,
-                "role": PRIVACY,
-                "name": "Terhi Tietosuoja",
-                "email": f"{username}@example.fi",
-            },
-            {"account_id": admin.account_id, "role": ADMIN},
-        )
-        return Person(str(created["account"]["id"]), username, created["initial_password"])
-
-    return make
 
 
 @pytest.fixture
