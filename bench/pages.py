@@ -19,18 +19,39 @@ Then one first-time journey as a browser makes it, each static file once (it is 
 the front page, the stylesheet and htmx, the time picker, the next week by htmx, the form, the
 post (a 303) and the confirmation, asking for gzip as browsers do. It prints each answer's bytes
 as received (the gateway gzips the stylesheet and htmx, not pages) and as gzip would send them.
-Prints figures only and asserts nothing, since they depend on the machine.
+
+`python -m bench.pages --admin` (issue 15) measures instead the administrator's bookings page
+with 10,000 bookings, on a stack set up alike: the 20 coaches' bookings written straight into the
+bookings database in one transaction (booking them one by one through the service would take
+most of an hour on this machine, and the page only reads them). Each coach has 500 sessions on
+weekdays, 8.00 to 15.00 Helsinki time an hour and a half apart (so no two collide with the
+buffer), from ten weeks ago on; past ones completed, some cancelled or no-shows, future ones
+confirmed, one in a hundred waiting for an eligibility decision. Then, one administrator's login:
+the floor; `GET /api/bookings` (the API's own page of 50); `/hallinta/varaukset` unfiltered,
+filtered by coach, state and a week, and a page deep in the list (its cursor); the eligibility
+queue; the administrator's home `/tyopoyta`; then the first three with one client, and each
+answer's CPU time in the services and the gateway, which a busy machine changes less than the
+latencies.
+
+`--seconds N` loads each address for N seconds instead of LOAD_SECONDS (a quick check that the
+benchmark runs). Prints figures only and asserts nothing, since they depend on the machine.
 """
 
+import argparse
 import gzip
 import html
 import os
+import random
 import re
+import uuid
 from contextlib import ExitStack
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from http.client import HTTPResponse
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, insert, pool
 
 from bench.bookings import create_coaches, create_service, create_subscriber, member_number
 from bench.stack import (
@@ -47,6 +68,8 @@ from bench.stack import (
     run_concurrently,
 )
 from gateway.cookies import SESSION_COOKIE
+from services.bookings.models import bookings
+from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED, NO_SHOW, PENDING
 
 CLIENTS = 8
 LOAD_SECONDS = 10
@@ -58,6 +81,11 @@ TIME_BUTTON = re.compile(r'name="starts_at" value="([^"]+)"')
 STATIC = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 LATER_WEEK = re.compile(r'id="seuraava-viikko" href="([^"]+)"')
 BUDGET_BYTES = 60 * 1024
+FLOOR = "/api/services"
+BOOKINGS = 10_000
+SESSION_STARTS = (time(8), time(9, 30), time(11), time(12, 30), time(14))
+HELSINKI = ZoneInfo("Europe/Helsinki")
+SEED = 15
 
 
 def next_monday() -> date:
@@ -66,9 +94,14 @@ def next_monday() -> date:
 
 
 def set_up(stack: Stack) -> dict:
-    with Client(stack.url, admin_headers(stack)) as admin:
+    """A service that 20 coaches deliver and a roster subscriber; the administrator's headers
+    (the page wants the session cookie, the API the bearer token)."""
+    headers = admin_headers(stack)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    headers["Cookie"] = f"{SESSION_COOKIE}={token}"
+    with Client(stack.url, headers) as admin:
         service = create_service(admin)
-        create_coaches(admin, service["id"])
+        coach_ids = create_coaches(admin, service["id"])
         subscriber_id = create_subscriber(admin)
     choice = {
         "service_id": service["id"],
@@ -76,7 +109,13 @@ def set_up(stack: Stack) -> dict:
         "delivery_method": "video",
         "viikko": next_monday().isoformat(),
     }
-    return {"choice": choice, "subscriber_id": subscriber_id}
+    return {
+        "choice": choice,
+        "subscriber_id": subscriber_id,
+        "service": service,
+        "coach_ids": coach_ids,
+        "admin_headers": headers,
+    }
 
 
 def time_picker_path(setup: dict) -> str:
@@ -94,18 +133,29 @@ def slots_path(setup: dict) -> str:
     return f"/api/slots?{urlencode(query)}"
 
 
-def measure(stack: Stack, measurement: str, path: str, headers=None) -> LoadRow:
-    with ExitStack() as clients:
+def measure(
+    stack: Stack, measurement: str, path: str, headers=None, clients=CLIENTS, seconds=LOAD_SECONDS
+) -> LoadRow:
+    print(f"measuring with {clients} client(s): {measurement}")
+    with ExitStack() as opened:
         loops = []
-        for _ in range(CLIENTS):
-            client = clients.enter_context(Client(stack.url, headers))
-            for _ in range(WARMUP_REQUESTS // CLIENTS + 1):
+        for _ in range(clients):
+            client = opened.enter_context(Client(stack.url, headers))
+            for _ in range(WARMUP_REQUESTS // clients + 1):
                 client.request("GET", path)
             loops.append(repeatedly(partial(client.request, "GET", path)))
         with cpu_use(stack) as cpu:
-            seconds, results = run_concurrently(loops, LOAD_SECONDS)
+            elapsed, results = run_concurrently(loops, seconds)
     replies = [reply for client_replies in results for reply in client_replies]
-    return LoadRow(measurement, replies, seconds, cpu=cpu)
+    return LoadRow(measurement, replies, elapsed, cpu=cpu)
+
+
+def print_beside_floor(rows: list[LoadRow]) -> None:
+    """The rows, then each one's p95 against the first's (the floor's)."""
+    print_load_rows(rows)
+    floor_p95 = rows[0].percentiles()[1]
+    for row in rows[1:]:
+        print(f"{row.measurement}: p95 {row.percentiles()[1] / floor_p95:.2f}× the floor's")
 
 
 class Browser:
@@ -183,34 +233,164 @@ def print_journey(rows: list[tuple[str, int, int]]) -> None:
     print(f"of the {BUDGET_BYTES:,}-byte budget: {shares}")
 
 
-def run() -> None:
+def working_days(first: date):
+    day = first
+    while True:
+        if day.weekday() < 5:
+            yield day
+        day += timedelta(days=1)
+
+
+def status_of(starts_at: datetime, now: datetime, rng: random.Random) -> str:
+    draw = rng.random()
+    if starts_at < now:
+        return CANCELLED if draw < 0.08 else NO_SHOW if draw < 0.12 else COMPLETED
+    return CANCELLED if draw < 0.08 else PENDING if draw < 0.09 else CONFIRMED
+
+
+def booking_rows(service: dict, coach_ids: list[str]) -> list[dict]:
+    """BOOKINGS rows, the same number per coach, from ten weeks ago on."""
+    rng = random.Random(SEED)
+    now = datetime.now(HELSINKI)
+    per_coach = BOOKINGS // len(coach_ids)
+    starts = []
+    for day in working_days(now.date() - timedelta(weeks=10)):
+        starts.extend(datetime.combine(day, start, HELSINKI) for start in SESSION_STARTS)
+        if len(starts) >= per_coach:
+            break
+    rows = []
+    for coach_id in coach_ids:
+        for starts_at in starts[:per_coach]:
+            status = status_of(starts_at, now, rng)
+            created_at = min(now, starts_at - timedelta(days=7))
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "coachee_id": uuid.uuid4(),
+                    "coach_id": coach_id,
+                    "service_id": service["id"],
+                    "specification_id": service["specifications"][0]["id"],
+                    "delivery_method": "video",
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(hours=1),
+                    "blocks_until": starts_at + timedelta(hours=1, minutes=15),
+                    "status": status,
+                    "message": "Haluan päivittää CV:ni.",
+                    "eligibility_rule": "manual" if status == PENDING else "roster",
+                    "hold_expires_at": now + timedelta(days=2) if status == PENDING else None,
+                    "registered_coachee": False,
+                    "created_at": created_at,
+                    "updated_at": created_at,
+                }
+            )
+    return rows
+
+
+def seed_bookings(stack: Stack, rows: list[dict]) -> None:
+    engine = create_engine(stack.database_urls["bookings"], poolclass=pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(bookings), rows)
+    finally:
+        engine.dispose()
+
+
+def deep_cursor(rows: list[dict]) -> str:
+    """The cursor the bookings page links to in the middle of the unfiltered list."""
+    middle = sorted(rows, key=lambda row: (row["starts_at"], str(row["id"])))[len(rows) // 2]
+    return f"{middle['starts_at'].isoformat()}|{middle['id']}"
+
+
+def admin_paths(rows: list[dict], coach_id: str) -> list[tuple[str, str]]:
+    week_start = next_monday()
+    week = f"from={week_start}&to={week_start + timedelta(days=4)}"
+    return [
+        ("GET /api/services (floor: @http + one RPC)", FLOOR),
+        ("GET /api/bookings?limit=50 (the API's page)", "/api/bookings?limit=50"),
+        ("GET /hallinta/varaukset (first page of 50)", "/hallinta/varaukset"),
+        (
+            "GET /hallinta/varaukset?coach_id&status&from&to (a week)",
+            f"/hallinta/varaukset?coach_id={coach_id}&status=confirmed&{week}",
+        ),
+        (
+            "GET /hallinta/varaukset?cursor (page in the middle)",
+            f"/hallinta/varaukset?{urlencode({'cursor': deep_cursor(rows)})}",
+        ),
+        ("GET /hallinta/hyvaksyttavat (the queue)", "/hallinta/hyvaksyttavat"),
+        ("GET /tyopoyta (the admin's home)", "/tyopoyta"),
+    ]
+
+
+def cpu_ms_per_answer(row: LoadRow) -> str:
+    """The services' and the gateway's CPU time per answer: what a request costs, whatever
+    else keeps the machine busy."""
+    answers = max(1, len(row.replies))
+    spent = {
+        name: cores * row.seconds * 1000 / answers
+        for name, cores in row.cpu.items()
+        if name != "machine" and cores >= 0.005
+    }
+    return ", ".join(f"{name} {ms:.1f}" for name, ms in sorted(spent.items(), key=lambda s: -s[1]))
+
+
+def booking_pages(seconds: float) -> None:
     load_before = os.getloadavg()[0]
     with isolated_stack() as stack:
         print("setting up: a service, 20 coaches, a roster subscriber")
         setup = set_up(stack)
         picker = time_picker_path(setup)
+        load = partial(measure, stack, seconds=seconds)
         rows = [
-            measure(stack, f"GET /api/services (floor, {CLIENTS} clients)", "/api/services"),
-            measure(stack, f"GET / front page ({CLIENTS} clients)", "/"),
-            measure(stack, f"GET /varaa/aika time picker, any of 20 coaches ({CLIENTS})", picker),
-            measure(
-                stack,
+            load(f"GET /api/services (floor, {CLIENTS} clients)", FLOOR),
+            load(f"GET / front page ({CLIENTS} clients)", "/"),
+            load(f"GET /varaa/aika time picker, any of 20 coaches ({CLIENTS})", picker),
+            load(
                 f"GET /varaa/aika, htmx times region only ({CLIENTS} clients)",
                 picker,
                 {"HX-Request": "true"},
             ),
-            measure(
-                stack, f"GET /api/slots, the same week's search ({CLIENTS})", slots_path(setup)
-            ),
+            load(f"GET /api/slots, the same week's search ({CLIENTS})", slots_path(setup)),
         ]
         journey = first_time_journey(stack, setup)
     print()
     print(machine_description("Valmennuskalenteri booking pages", load_before))
-    print_load_rows(rows)
-    floor_p95 = rows[0].percentiles()[1]
-    for row in rows[1:]:
-        print(f"{row.measurement}: p95 {row.percentiles()[1] / floor_p95:.2f}× the floor's")
+    print_beside_floor(rows)
     print_journey(journey)
+
+
+def admin_pages(seconds: float) -> None:
+    load_before = os.getloadavg()[0]
+    with isolated_stack() as stack:
+        print("setting up: a service, 20 coaches, a roster subscriber")
+        setup = set_up(stack)
+        rows = booking_rows(setup["service"], setup["coach_ids"])
+        print(f"writing {len(rows):,} bookings")
+        seed_bookings(stack, rows)
+        waiting = sum(row["status"] == PENDING for row in rows)
+        paths = admin_paths(rows, setup["coach_ids"][0])
+        load = partial(measure, stack, headers=setup["admin_headers"], seconds=seconds)
+        loaded = [load(measurement, path) for measurement, path in paths]
+        alone = [load(measurement, path, clients=1) for measurement, path in paths[:3]]
+    print()
+    print(machine_description("Valmennuskalenteri admin pages", load_before))
+    print(
+        f"{len(rows):,} bookings of {len(setup['coach_ids'])} coaches ({waiting} waiting for a "
+        f"decision); {seconds} s each"
+    )
+    for title, table in ((f"{CLIENTS} clients", loaded), ("one client", alone)):
+        print(f"\n{title}:")
+        print_beside_floor(table)
+    print(f"\nCPU ms per answer ({CLIENTS} clients):")
+    for row in loaded:
+        print(f"  {row.measurement:<64} {cpu_ms_per_answer(row)}")
+
+
+def run() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.pages")
+    parser.add_argument("--admin", action="store_true", help="the admin's bookings page instead")
+    parser.add_argument("--seconds", type=float, default=LOAD_SECONDS, help="load per address")
+    arguments = parser.parse_args()
+    (admin_pages if arguments.admin else booking_pages)(arguments.seconds)
 
 
 if __name__ == "__main__":
