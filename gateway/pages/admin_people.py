@@ -258,11 +258,7 @@ class AdminPeoplePages:
         )
         context = {
             "coachee": coachee,
-            "subscriber_names": names,
-            "login": login_state(coachee, self.clock.now()),
-            "errors": errors,
-            "changed": changed,
-            "action": f"{COACHEES}/{account_id}/kirjautuminen",
+            **self.person_context(coachee, names, f"{COACHEES}/{account_id}", errors, changed),
         }
         return render(visitor, "admin_people/coachee.html", context, status=status)
 
@@ -303,6 +299,18 @@ class AdminPeoplePages:
             errors, status = refused(exc, visitor, "toimi")
             return self.admin_coachee_view(visitor, account_id, errors, status=status)
         return redirect(visitor, f"{COACHEES}/{account_id}?muutettu={change}")
+
+    def person_context(self, account: dict, names: dict, path: str, errors, changed) -> dict:
+        """What a coachee's page and a staff member's both show besides the person: the
+        subscribers' names, the login's state and the form that changes it (posted to
+        `path/kirjautuminen`), what was just changed, and refusals."""
+        return {
+            "subscriber_names": names,
+            "login": login_state(account, self.clock.now()),
+            "errors": errors,
+            "changed": changed,
+            "action": f"{path}/kirjautuminen",
+        }
 
     def admin_change_login(self, request, visitor, account_id: str, schema, update) -> str:
         """Disables or enables a login as the API's PATCH does; says which it was."""
@@ -374,11 +382,7 @@ class AdminPeoplePages:
             raise NotFound("No such staff account.")
         context = {
             "member": member,
-            "subscriber_names": names,
-            "login": login_state(member, self.clock.now()),
-            "errors": errors,
-            "changed": changed,
-            "action": f"{STAFF}/{account_id}/kirjautuminen",
+            **self.person_context(member, names, f"{STAFF}/{account_id}", errors, changed),
             **WORDS,
         }
         return render(visitor, "admin_people/staff_member.html", context, status=status)
