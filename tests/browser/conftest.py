@@ -16,6 +16,7 @@ import pytest
 from eventlet import patcher
 
 from gateway.cookies import SESSION_COOKIE
+from services.contracts.accounts import ADMIN
 from tests.browser.mailbox import Mailbox
 from tests.browser.people import (
     Coachee,
@@ -153,6 +154,16 @@ def coachee(site):
         return booked_coachee(site, made)
 
     return make
+
+
+@pytest.fixture
+def admin_page(page, context, staff, api_login_cookies):
+    """The page with a new administrator's session cookie; `page.admin` is the administrator
+    (their `api` for setting up through the JSON API)."""
+    member = staff(ADMIN)
+    api_login_cookies(context, member.username, member.password)
+    page.admin = member
+    return page
 
 
 @pytest.fixture

@@ -19,14 +19,6 @@ from tests.gateway.booking_api import next_week_day
 PERIOD = "2025-06"
 
 
-@pytest.fixture
-def admin_page(page, context, staff, api_login_cookies):
-    member = staff(ADMIN)
-    api_login_cookies(context, member.username, member.password)
-    page.admin = member
-    return page
-
-
 def photographed(page, name: str) -> None:
     """Screenshots at 360 and 1280 px; at 360 nothing may widen the page (wide tables scroll
     in their own region)."""

@@ -50,14 +50,6 @@ def waiting(site, admin, catalogue):
     return book
 
 
-@pytest.fixture
-def admin_page(page, context, staff, api_login_cookies):
-    member = staff(ADMIN)
-    api_login_cookies(context, member.username, member.password)
-    page.member = member
-    return page
-
-
 def status_seen_by_coachee(site, booking: dict) -> str:
     with ApiClient(site.url) as client:
         login = client.log_in(booking["username"], PASSWORD)
