@@ -1,5 +1,6 @@
 """Setting up bookable data through the admin API, and filling in the booking form."""
 
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
@@ -8,6 +9,20 @@ from sqlalchemy.pool import NullPool
 from tests.gateway.api_client import ApiClient, unique
 
 PASSWORD = "kesäinen-aamu-2027"
+
+
+def coachee_registration(password: str, **details) -> dict:
+    """What the accounts service's `register_coachee` takes, as a first booking registers a
+    coachee: Maija Meikäläinen of a subscriber nobody checks, with `details` over it."""
+    return {
+        "name": "Maija Meikäläinen",
+        "email": "maija@example.fi",
+        "phone": "040 123 4567",
+        "subscriber_id": str(uuid.uuid4()),
+        "member_number": unique("M"),
+        "password": password,
+        **details,
+    }
 
 
 def set_up_catalogue(client: ApiClient, admin: dict) -> dict:

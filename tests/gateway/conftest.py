@@ -1,4 +1,3 @@
-import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +10,7 @@ from services.contracts.names import ACCOUNTS
 from services.infra.clock import Clock
 from tests.conftest import free_port
 from tests.gateway.api_client import ApiClient, unique
+from tests.gateway.booking_api import coachee_registration
 
 PASSWORD = "Kahvia-ja-Pullaa-2027"
 
@@ -101,16 +101,7 @@ def make_coach(accounts_rpc, make_admin):
 @pytest.fixture
 def make_coachee(accounts_rpc):
     def make(**details) -> Person:
-        registration = {
-            "name": "Maija Meikäläinen",
-            "email": "maija@example.fi",
-            "phone": "040 123 4567",
-            "subscriber_id": str(uuid.uuid4()),
-            "member_number": unique("M"),
-            "password": PASSWORD,
-            **details,
-        }
-        registered = accounts_rpc.register_coachee(registration)
+        registered = accounts_rpc.register_coachee(coachee_registration(PASSWORD, **details))
         return Person(str(registered["account_id"]), registered["username"], PASSWORD)
 
     return make

@@ -8,7 +8,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.gateway.api_client import unique
-from tests.gateway.booking_api import set_up_catalogue
+from tests.gateway.booking_api import coachee_registration, set_up_catalogue
 
 PASSWORD = "Kesäinen-Aamu-Kahvi-2027"
 
@@ -30,14 +30,9 @@ def subscriber(admin) -> dict:
 def registered_coachee(site, subscriber) -> RegisteredCoachee:
     """A new coachee with an email address of its own."""
     email = f"{unique('maija')}@example.fi"
-    registration = {
-        "name": "Maija Meikäläinen",
-        "email": email,
-        "phone": "040 123 4567",
-        "subscriber_id": subscriber["id"],
-        "member_number": "M-100",
-        "password": PASSWORD,
-    }
+    registration = coachee_registration(
+        PASSWORD, email=email, subscriber_id=subscriber["id"], member_number="M-100"
+    )
     with ClusterRpcProxy({"AMQP_URI": site.amqp_uri}, timeout=30) as rpc:
         registered = rpc.accounts.register_coachee(registration)
     return RegisteredCoachee(registered["username"], PASSWORD, email)

@@ -3,7 +3,6 @@ every privacy page with data (and a refused form) passes the accessibility audit
 form works without JavaScript; screenshots at 360 and 1280 px."""
 
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from gateway.pages.i18n import HELSINKI
 from services.contracts.accounts import ADMIN, PRIVACY
 from tests.browser.accessibility import assert_accessible
 from tests.browser.screenshots import screenshots
-from tests.gateway.api_client import unique
+from tests.gateway.booking_api import coachee_registration
 
 PASSWORD = "Kahvia-ja-Pullaa-2027"
 MOST_TABS = 60
@@ -28,14 +27,7 @@ def make_coachee(site):
     """`make_coachee()`: a coachee's login name, registered as a first booking registers one."""
 
     def make() -> str:
-        registration = {
-            "name": "Maija Meikäläinen",
-            "email": "maija@example.fi",
-            "phone": "040 123 4567",
-            "subscriber_id": str(uuid.uuid4()),
-            "member_number": unique("M"),
-            "password": PASSWORD,
-        }
+        registration = coachee_registration(PASSWORD)
         with ClusterRpcProxy({"AMQP_URI": site.amqp_uri}, timeout=30) as rpc:
             return rpc.accounts.register_coachee(registration)["username"]
 
