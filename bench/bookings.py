@@ -25,6 +25,7 @@ import queue
 import statistics
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from bench.observing import Observation, observed_stack
+from bench.profiling import profiled
 from bench.stack import (
     Client,
     LoadRow,
@@ -237,21 +239,34 @@ def requesting(client: Client, path: str) -> Loop:
 
 
 def load_row(
-    stack: Stack, measurement: str, loops: list[Loop], seconds: float, ok_status: int = 200
+    stack: Stack,
+    measurement: str,
+    loops: list[Loop],
+    seconds: float,
+    ok_status: int = 200,
+    observation: Observation | None = None,
 ) -> LoadRow:
-    with cpu_use(stack) as cpu:
+    """The loops' replies, each process's CPU meanwhile and, on an observed stack, the RPC calls
+    and event handlings meanwhile (events of the row's last requests may still be on their way,
+    so those counts are a hair low)."""
+    calls_before = observation.calls() if observation else Counter()
+    with cpu_use(stack) as cpu, profiled(stack, measurement):
         elapsed, results = run_concurrently(loops, seconds)
+    calls = observation.calls() - calls_before if observation else Counter()
     replies = [reply for replies in results for reply in replies]
-    return LoadRow(measurement, replies, elapsed, ok_status, cpu)
+    return LoadRow(measurement, replies, elapsed, ok_status, cpu, dict(calls))
 
 
-def slot_search(stack: Stack, client: Client, setup: Setup, calendars: str) -> LoadRow:
+def slot_search(
+    stack: Stack, observation: Observation | None, client: Client, setup: Setup, calendars: str
+) -> LoadRow:
     """Searches one after another: the latency of one search, not the service's throughput.
     The answer lists every start time with its first free coach and how many are free; its
     size is shown."""
     query = setup.slot_query(WEEKS * 7)
     search = repeatedly(partial(client.request, "GET", "/api/slots", params=query))
-    row = load_row(stack, f"GET /api/slots, {WEEKS} weeks, {calendars}", [search], SEARCH_SECONDS)
+    measurement = f"GET /api/slots, {WEEKS} weeks, {calendars}"
+    row = load_row(stack, measurement, [search], SEARCH_SECONDS, observation=observation)
     answers = [reply for reply in row.replies if reply.status == 200]
     if not answers:
         return row
@@ -268,25 +283,27 @@ class Measured:
     """A stack's rows, and what more logged-in rounds on it need."""
 
     rows: list[LoadRow]
+    observation: Observation | None
     prepared: int
     setup: Setup
     coachees: list[Client]
     slots: queue.Queue
 
 
-def measure(stack: Stack, opened: ExitStack) -> Measured:
+def measure(stack: Stack, observation: Observation | None, opened: ExitStack) -> Measured:
     """The rows; the coachees' connections stay open in `opened` for more rounds."""
     setup = set_up(stack)
     clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
     slots = bookable_slots(clients[0], setup)
     prepared = slots.qsize()
     print(f"measuring: slot search, floor, bookings ({prepared} slots prepared), slot search")
-    before = slot_search(stack, clients[0], setup, "no bookings")
+    before = slot_search(stack, observation, clients[0], setup, "no bookings")
     floor = load_row(
         stack,
         f"GET /api/services (floor), {CLIENTS} clients",
         [requesting(client, "/api/services") for client in clients],
         LOAD_SECONDS,
+        observation=observation,
     )
     first_time = load_row(
         stack,
@@ -294,6 +311,7 @@ def measure(stack: Stack, opened: ExitStack) -> Measured:
         [booking(client, slots, partial(first_time_form, setup)) for client in clients],
         LOAD_SECONDS,
         201,
+        observation,
     )
     usernames = [reply.body["username"] for reply in created(first_time)][:CLIENTS]
     if not usernames:
@@ -302,10 +320,10 @@ def measure(stack: Stack, opened: ExitStack) -> Measured:
         opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
         for name in usernames
     ]
-    measured = Measured([], prepared, setup, coachees, slots)
+    measured = Measured([], observation, prepared, setup, coachees, slots)
     logged_in = logged_in_round(stack, measured)
     booked = len(created(first_time, logged_in))
-    after = slot_search(stack, clients[0], setup, f"{booked} booked")
+    after = slot_search(stack, observation, clients[0], setup, f"{booked} booked")
     return replace(measured, rows=[before, floor, first_time, logged_in, after])
 
 
@@ -319,6 +337,7 @@ def logged_in_round(stack: Stack, measured: Measured) -> LoadRow:
         ],
         LOAD_SECONDS,
         201,
+        measured.observation,
     )
 
 
@@ -371,7 +390,7 @@ def run() -> None:
     for name in ORDER:
         with ExitStack() as opened:
             stack, observation = opened.enter_context(stack_observed(name == "on"))
-            measured = measure(stack, opened)
+            measured = measure(stack, observation, opened)
             print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
             extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
             if observation is not None:
