@@ -16,8 +16,11 @@ Measured with CLIENTS concurrent clients for LOAD_SECONDS each:
 then `GET /api/slots` for any coach over 8 weeks, one request at a time, before and after the
 bookings, and more rounds of logged-in bookings. All of it on three isolated stacks
 (`bench.stack`) one after another: metrics and tracing off, on (observed as operators observe it,
-`bench.observing`), and off again; it prints what observing costs. Prints figures only; each
-stack is removed when measured.
+`bench.observing`), and off again; it prints what observing costs. Beside each rate, the CPU
+time each process spent per answer, also net of what it spends with no requests (measured for
+IDLE_SECONDS on each stack first): a busy machine makes the rates wander, this much less. On the
+observed stack, the RPC calls and event handlings per answer, from the processes' metrics.
+Prints figures only; each stack is removed when measured.
 """
 
 import os
@@ -25,6 +28,7 @@ import queue
 import statistics
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -32,6 +36,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from bench.observing import Observation, observed_stack
+from bench.profiling import profiled
 from bench.stack import (
     Client,
     LoadRow,
@@ -42,9 +47,11 @@ from bench.stack import (
     bearer,
     benchmark_main,
     cpu_use,
+    idle_cpu,
     isolated_stack,
     log_in,
     machine_description,
+    print_idle,
     print_load_rows,
     repeatedly,
     run_concurrently,
@@ -55,6 +62,7 @@ COACHES = 20
 WEEKS = 8
 CLIENTS = 8
 LOAD_SECONDS = 10
+IDLE_SECONDS = 10
 SEARCH_SECONDS = 10
 ROSTER_SIZE = 1000
 PASSWORD = "kesäinen-aamu-2027"
@@ -237,21 +245,34 @@ def requesting(client: Client, path: str) -> Loop:
 
 
 def load_row(
-    stack: Stack, measurement: str, loops: list[Loop], seconds: float, ok_status: int = 200
+    stack: Stack,
+    measurement: str,
+    loops: list[Loop],
+    seconds: float,
+    ok_status: int = 200,
+    observation: Observation | None = None,
 ) -> LoadRow:
-    with cpu_use(stack) as cpu:
+    """The loops' replies, each process's CPU meanwhile and, on an observed stack, the RPC calls
+    and event handlings meanwhile (events of the row's last requests may still be on their way,
+    so those counts are a hair low)."""
+    calls_before = observation.calls() if observation else Counter()
+    with cpu_use(stack) as cpu, profiled(stack, measurement):
         elapsed, results = run_concurrently(loops, seconds)
+    calls = observation.calls() - calls_before if observation else Counter()
     replies = [reply for replies in results for reply in replies]
-    return LoadRow(measurement, replies, elapsed, ok_status, cpu)
+    return LoadRow(measurement, replies, elapsed, ok_status, cpu, dict(calls))
 
 
-def slot_search(stack: Stack, client: Client, setup: Setup, calendars: str) -> LoadRow:
+def slot_search(
+    stack: Stack, observation: Observation | None, client: Client, setup: Setup, calendars: str
+) -> LoadRow:
     """Searches one after another: the latency of one search, not the service's throughput.
     The answer lists every start time with its first free coach and how many are free; its
     size is shown."""
     query = setup.slot_query(WEEKS * 7)
     search = repeatedly(partial(client.request, "GET", "/api/slots", params=query))
-    row = load_row(stack, f"GET /api/slots, {WEEKS} weeks, {calendars}", [search], SEARCH_SECONDS)
+    measurement = f"GET /api/slots, {WEEKS} weeks, {calendars}"
+    row = load_row(stack, measurement, [search], SEARCH_SECONDS, observation=observation)
     answers = [reply for reply in row.replies if reply.status == 200]
     if not answers:
         return row
@@ -268,25 +289,29 @@ class Measured:
     """A stack's rows, and what more logged-in rounds on it need."""
 
     rows: list[LoadRow]
+    idle: dict[str, float]
+    observation: Observation | None
     prepared: int
     setup: Setup
     coachees: list[Client]
     slots: queue.Queue
 
 
-def measure(stack: Stack, opened: ExitStack) -> Measured:
+def measure(stack: Stack, observation: Observation | None, opened: ExitStack) -> Measured:
     """The rows; the coachees' connections stay open in `opened` for more rounds."""
     setup = set_up(stack)
     clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
     slots = bookable_slots(clients[0], setup)
     prepared = slots.qsize()
-    print(f"measuring: slot search, floor, bookings ({prepared} slots prepared), slot search")
-    before = slot_search(stack, clients[0], setup, "no bookings")
+    print(f"measuring: idle, slot search, floor, bookings ({prepared} slots prepared), slot search")
+    idle = idle_cpu(stack, IDLE_SECONDS)
+    before = slot_search(stack, observation, clients[0], setup, "no bookings")
     floor = load_row(
         stack,
         f"GET /api/services (floor), {CLIENTS} clients",
         [requesting(client, "/api/services") for client in clients],
         LOAD_SECONDS,
+        observation=observation,
     )
     first_time = load_row(
         stack,
@@ -294,6 +319,7 @@ def measure(stack: Stack, opened: ExitStack) -> Measured:
         [booking(client, slots, partial(first_time_form, setup)) for client in clients],
         LOAD_SECONDS,
         201,
+        observation,
     )
     usernames = [reply.body["username"] for reply in created(first_time)][:CLIENTS]
     if not usernames:
@@ -302,15 +328,16 @@ def measure(stack: Stack, opened: ExitStack) -> Measured:
         opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
         for name in usernames
     ]
-    measured = Measured([], prepared, setup, coachees, slots)
+    measured = Measured([], idle, observation, prepared, setup, coachees, slots)
     logged_in = logged_in_round(stack, measured)
     booked = len(created(first_time, logged_in))
-    after = slot_search(stack, clients[0], setup, f"{booked} booked")
-    return replace(measured, rows=[before, floor, first_time, logged_in, after])
+    after = slot_search(stack, observation, clients[0], setup, f"{booked} booked")
+    rows = [before, floor, first_time, logged_in, after]
+    return replace(measured, rows=[replace(row, idle=idle) for row in rows])
 
 
 def logged_in_round(stack: Stack, measured: Measured) -> LoadRow:
-    return load_row(
+    row = load_row(
         stack,
         f"POST /api/bookings, logged in, {len(measured.coachees)} clients",
         [
@@ -319,14 +346,15 @@ def logged_in_round(stack: Stack, measured: Measured) -> LoadRow:
         ],
         LOAD_SECONDS,
         201,
+        measured.observation,
     )
+    return replace(row, idle=measured.idle)
 
 
 def service_cpu_ms_per_booking(row: LoadRow) -> float:
-    """The CPU time the services and the gateway spent per booking made: unlike the rate, it
-    hardly moves with what else the machine runs."""
-    cores = sum(used for name, used in row.cpu.items() if name != "machine")
-    return cores * 1000 / row.per_second
+    """The CPU time the services and the gateway spent per booking made, net of what they use
+    with no requests: unlike the rate, it hardly moves with what else the machine runs."""
+    return sum(row.cpu_ms_per_answer(net=True).values())
 
 
 def observing_cost(rounds: dict[str, list[LoadRow]]) -> str:
@@ -341,7 +369,8 @@ def observing_cost(rounds: dict[str, list[LoadRow]]) -> str:
         f"logged-in bookings, mean of {len(rounds['off'])} rounds off and {len(rounds['on'])} "
         f"on: {rates['off']:.1f} / {rates['on']:.1f} per second (observing costs "
         f"{1 - rates['on'] / rates['off']:.1%}); services' CPU {cpu['off']:.1f} / "
-        f"{cpu['on']:.1f} ms per booking (observing costs {cpu['on'] / cpu['off'] - 1:.1%})"
+        f"{cpu['on']:.1f} ms per booking net of idle (observing costs "
+        f"{cpu['on'] / cpu['off'] - 1:.1%})"
     )
 
 
@@ -365,18 +394,18 @@ def run() -> None:
     before and after. One at a time, since two would hold PostgreSQL's default 100 connections
     between them."""
     load_before = os.getloadavg()[0]
-    tables: list[tuple[str, list[LoadRow]]] = []
+    tables: list[tuple[str, dict[str, float], list[LoadRow]]] = []
     rounds: dict[str, list[LoadRow]] = {"off": [], "on": []}
     summaries = []
     for name in ORDER:
         with ExitStack() as opened:
             stack, observation = opened.enter_context(stack_observed(name == "on"))
-            measured = measure(stack, opened)
+            measured = measure(stack, observation, opened)
             print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
             extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
             if observation is not None:
                 summaries.append(observation.summary())
-        tables.append((f"metrics and tracing {name}", [*measured.rows, *extra]))
+        tables.append((f"metrics and tracing {name}", measured.idle, [*measured.rows, *extra]))
         rounds[name] += [measured.rows[3], *extra]
     print()
     print(machine_description("Valmennuskalenteri bookings", load_before))
@@ -384,8 +413,9 @@ def run() -> None:
         f"{COACHES} coaches working weekdays 08-16, any of them for the slot search; "
         f"{measured.prepared} non-colliding slots prepared for booking on each stack"
     )
-    for title, rows in tables:
+    for title, idle, rows in tables:
         print(f"\n{title}:")
+        print_idle(idle)
         print_load_rows(rows)
     print(f"\nobserved stack: {'; '.join(summaries)}")
     print(observing_cost(rounds))

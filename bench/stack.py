@@ -413,11 +413,39 @@ class LoadRow:
     seconds: float
     ok_status: int = 200
     cpu: dict[str, float] = field(default_factory=dict)
+    calls: dict[str, float] = field(default_factory=dict)
+    idle: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answered(self) -> int:
+        return sum(reply.status == self.ok_status for reply in self.replies)
 
     @property
     def per_second(self) -> float:
-        ok = sum(reply.status == self.ok_status for reply in self.replies)
-        return ok / self.seconds
+        return self.answered / self.seconds
+
+    def cpu_ms_per_answer(self, net: bool = False) -> dict[str, float]:
+        """Each process's CPU time per successful answer: unlike the rate, it hardly moves with
+        what else the machine runs, since time spent waiting for a core is not counted. `net`
+        leaves out what the process uses with no requests at all (`idle`: timers, polling), which
+        otherwise weighs more on each answer the fewer answers there are."""
+        if not self.answered:
+            return {}
+        return {
+            name: max(0.0, cores - (self.idle.get(name, 0.0) if net else 0.0))
+            * self.seconds
+            * 1000
+            / self.answered
+            for name, cores in self.cpu.items()
+            if name != "machine"
+        }
+
+    def calls_per_answer(self) -> dict[str, float]:
+        return (
+            {name: count / self.answered for name, count in self.calls.items()}
+            if self.answered
+            else {}
+        )
 
     def percentiles(self) -> tuple[float, float, float]:
         """p50, p95 and p99 over every request, whatever its answer."""
@@ -444,6 +472,9 @@ def print_load_rows(rows: list[LoadRow]) -> None:
         )
         if row.cpu:
             print(f"    CPU meanwhile, in cores: {cpu_shares(row.cpu)}")
+            print(f"    CPU per answer: {cpu_per_answer(row)}")
+        if row.calls:
+            print(f"    per answer: {calls_per_answer(row.calls_per_answer())}")
 
 
 def cpu_shares(cpu: dict[str, float]) -> str:
@@ -452,3 +483,38 @@ def cpu_shares(cpu: dict[str, float]) -> str:
     )
     used = ", ".join(f"{name} {cores:.2f}" for name, cores in services if cores >= 0.01)
     return f"{cpu['machine']:.2f} busy on the machine; {used}"
+
+
+def cpu_per_answer(row: LoadRow) -> str:
+    gross, net = row.cpu_ms_per_answer(), row.cpu_ms_per_answer(net=True)
+    if not gross:
+        return "no answers"
+    ranked = sorted(net.items() if row.idle else gross.items(), key=lambda item: -item[1])
+    each = ", ".join(f"{name} {ms:.1f}" for name, ms in ranked if ms >= 0.05)
+    if not row.idle:
+        return f"{sum(gross.values()):.1f} ms in all; {each}"
+    return f"{sum(gross.values()):.1f} ms in all, {sum(net.values()):.1f} net of idle; net {each}"
+
+
+def idle_cpu(stack: Stack, seconds: float) -> dict[str, float]:
+    """The cores each process uses while no requests come: its timers and polling."""
+    with cpu_use(stack) as cpu:
+        time.sleep(seconds)
+    return {name: cores for name, cores in cpu.items() if name != "machine"}
+
+
+def print_idle(idle: dict[str, float]) -> None:
+    each = ", ".join(f"{name} {cores * 1000:.1f}" for name, cores in idle.items())
+    print(
+        f"    CPU with no requests, ms per second: {sum(idle.values()) * 1000:.1f} in all; {each}"
+    )
+
+
+def calls_per_answer(calls: dict[str, float]) -> str:
+    """RPC calls and event handlings per answer, in all and by entrypoint."""
+    parts = []
+    for kind in ("rpc", "event"):
+        mine = {name.split(" ", 1)[1]: n for name, n in calls.items() if name.startswith(kind)}
+        each = ", ".join(f"{name} {n:.2f}" for name, n in sorted(mine.items()) if n >= 0.005)
+        parts.append(f"{sum(mine.values()):.2f} {kind} ({each})")
+    return "; ".join(parts)

@@ -38,11 +38,10 @@ def open_slots(
     coach_ids = list(coaches)
     start, end = helsinki_day_bounds(first_day, last_day)
     margin = work.rules.buffer
-    hours: dict = {}
-    for row in repo.working_hours_of(work.db, coach_ids):
-        hours.setdefault(row["coach_id"], []).append(
-            WeeklyHours(weekday=row["weekday"], starts=row["starts"], ends=row["ends"])
-        )
+    hours = {
+        coach_id: [WeeklyHours(**period) for period in coach["working_hours"]]
+        for coach_id, coach in coaches.items()
+    }
     changes: dict = {}
     for row in repo.availability_changes_of(work.db, coach_ids, start, end):
         changes.setdefault(row["coach_id"], []).append(

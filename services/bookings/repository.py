@@ -50,25 +50,34 @@ def update_service(session, service_id, values: dict) -> None:
 
 
 def services_with_specifications(session, service_ids=None, active_only=True) -> list[dict]:
-    query = select(catalogue_services).order_by(catalogue_services.c.name)
+    """Services by name, each with its specifications in order: one query, since the booking
+    form and the catalogue, the busiest requests, ask for it every time."""
+    query = (
+        select(
+            catalogue_services,
+            specifications.c.id.label("specification_id"),
+            specifications.c.name.label("specification_name"),
+        )
+        .outerjoin(specifications, specifications.c.service_id == catalogue_services.c.id)
+        .order_by(catalogue_services.c.name, catalogue_services.c.id, specifications.c.position)
+    )
     if active_only:
         query = query.where(catalogue_services.c.active.is_(True))
     if service_ids is not None:
         query = query.where(catalogue_services.c.id.in_(service_ids))
-    services = [dict(row) for row in session.execute(query).mappings()]
-    specs = session.execute(
-        select(specifications)
-        .where(specifications.c.service_id.in_([s["id"] for s in services]))
-        .order_by(specifications.c.position)
-    ).mappings()
-    by_service: dict = {}
-    for spec in specs:
-        by_service.setdefault(spec["service_id"], []).append(
-            {"id": spec["id"], "name": spec["name"]}
-        )
-    for service in services:
-        service["specifications"] = by_service.get(service["id"], [])
-    return services
+    services: dict = {}
+    for row in session.execute(query).mappings():
+        service = services.get(row["id"])
+        if service is None:
+            service = services[row["id"]] = {
+                column.name: row[column.name] for column in catalogue_services.columns
+            }
+            service["specifications"] = []
+        if row["specification_id"] is not None:
+            service["specifications"].append(
+                {"id": row["specification_id"], "name": row["specification_name"]}
+            )
+    return list(services.values())
 
 
 def service_by_id(session, service_id) -> dict | None:
@@ -120,16 +129,34 @@ def list_coaches(session, coach_id=None) -> list[dict]:
     return rows
 
 
-def qualified_coaches(session, service_id, coach_id=None) -> list[RowMapping]:
+def qualified_coaches(session, service_id, coach_id=None) -> list[dict]:
+    """The active coaches of a service by name, each with its `working_hours` (weekday, starts,
+    ends) in order: one query, which every slot search and booking makes."""
     query = (
-        select(coaches)
+        select(
+            coaches,
+            working_hours.c.weekday,
+            working_hours.c.starts,
+            working_hours.c.ends,
+        )
         .join(coach_services, coach_services.c.coach_id == coaches.c.id)
+        .outerjoin(working_hours, working_hours.c.coach_id == coaches.c.id)
         .where(coach_services.c.service_id == service_id, coaches.c.active.is_(True))
-        .order_by(coaches.c.name, coaches.c.id)
+        .order_by(coaches.c.name, coaches.c.id, working_hours.c.weekday, working_hours.c.starts)
     )
     if coach_id is not None:
         query = query.where(coaches.c.id == coach_id)
-    return session.execute(query).mappings().all()
+    found: dict = {}
+    for row in session.execute(query).mappings():
+        coach = found.get(row["id"])
+        if coach is None:
+            coach = found[row["id"]] = {column.name: row[column.name] for column in coaches.columns}
+            coach["working_hours"] = []
+        if row["weekday"] is not None:
+            coach["working_hours"].append(
+                {"weekday": row["weekday"], "starts": row["starts"], "ends": row["ends"]}
+            )
+    return list(found.values())
 
 
 def replace_working_hours(session, coach_id, hours: list[dict]) -> None:

@@ -18,6 +18,11 @@ few shapes a transaction may take. Domain code never calls `commit()` or `rollba
 
 Work outside any worker (the outbox relay, parking events) uses `Database.transaction()`.
 
+A pooled connection is checked with a ping before use only when it has lain unused for
+PING_AFTER_IDLE_SECONDS (`ping_after_idle`): one that died meanwhile (a database restart, a
+network cut) is replaced unseen, while a busy service, which reuses its connections within
+milliseconds, does not pay a round trip for every transaction as `pool_pre_ping` would.
+
 A worker that finds the database out of reach raises the contract's `Unavailable`, which the
 gateway answers with 503. Neither logs nor errors ever carry the values of a statement: the
 engine hides its parameters, and a database error's message keeps only its kind, code and the
@@ -25,6 +30,7 @@ constraint, table and column it names (PostgreSQL's own message and detail quote
 """
 
 import functools
+import time
 from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
@@ -72,11 +78,38 @@ def without_values(context: ExceptionContext) -> None:
         context.sqlalchemy_exception.args = (f"({kind}) {message}",)
 
 
+PING_AFTER_IDLE_SECONDS = 1.0
+CHECKED_IN_AT = "checked_in_at"
+
+
 def make_engine(url: str, **options) -> Engine:
     """An engine whose statements' values never reach a log line or an error message."""
     engine = create_engine(url, hide_parameters=True, **options)
     event.listen(engine, "handle_error", without_values)
     return engine
+
+
+def ping_after_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Ping a pooled connection before it is lent out if it was returned `idle_seconds` ago or
+    more; one that does not answer is discarded and the pool lends another (SQLAlchemy's
+    documented use of `DisconnectionError` in a checkout handler)."""
+
+    def returned(dbapi_connection, record) -> None:
+        record.info[CHECKED_IN_AT] = time.monotonic()
+
+    def lent(dbapi_connection, record, proxy) -> None:
+        returned_at = record.info.get(CHECKED_IN_AT)
+        if returned_at is None or time.monotonic() - returned_at < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection did not answer") from exc
+        if not alive:
+            raise DisconnectionError("the pooled connection did not answer")
+
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", lent)
 
 
 class Database(DependencyProvider):
@@ -86,8 +119,8 @@ class Database(DependencyProvider):
             config["DATABASE_URL"],
             pool_size=int(config.get("DATABASE_POOL_SIZE", 10)),
             max_overflow=int(config.get("DATABASE_MAX_OVERFLOW", 5)),
-            pool_pre_ping=True,
         )
+        ping_after_idle(self.engine)
         self.make_session = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.sessions = WeakKeyDictionary()
 
