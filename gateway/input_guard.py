@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import Rule, UUIDConverter
+from werkzeug.routing import PathConverter, Rule, UUIDConverter
 from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
@@ -36,7 +36,14 @@ class IdConverter(UUIDConverter):
         return str(uuid.UUID(value))
 
 
-TYPED_PATH_CONVERTERS = {"id": IdConverter}
+class PageAddressConverter(PathConverter):
+    """Any path outside the API: the pages' catch-all never takes an `/api/` path, which then
+    stays the API's JSON 404 (or 405) whatever its method."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
+TYPED_PATH_CONVERTERS = {"id": IdConverter, "page_address": PageAddressConverter}
 
 
 def is_id_name(name: str) -> bool:

@@ -114,10 +114,10 @@ class PageSupport:
             self._audit_denial(request, visitor.caller)
             raise ApiError(403, "forbidden", "Your role does not allow this.")
 
-    @page("GET", "/<path:address>")
+    @page("GET", "/<page_address:address>")
     def no_such_page(self, request, visitor, address):
         """Unknown addresses: a 404 page that knows who is logged in (its forms then carry the
-        session's token), or the API's JSON error under `/api/`."""
+        session's token); `/healthz…` and `/metrics…` answer the API's JSON error."""
         if not is_page_path(f"/{address}"):
             return error_response(NotFound())
         raise NotFound()

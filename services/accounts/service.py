@@ -4,7 +4,7 @@ Entrypoints only: each loads its arguments with the contract's schemas and calls
 module that does the work. The contract is in README.md beside this file.
 """
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.accounts import (
@@ -33,6 +33,7 @@ from services.contracts.accounts import (
 from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS, BILLING
 from services.infra.mailer import Mailer
+from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, page_size
 

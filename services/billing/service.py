@@ -5,7 +5,7 @@ Entrypoints only: each loads its arguments with the contract's schemas and hands
 map of the modules, is in README.md beside this file.
 """
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.billing import (
@@ -36,6 +36,7 @@ from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
 from services.infra.events import handle_event
 from services.infra.mailer import Mailer
+from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
 from services.infra.validation import load, page_size

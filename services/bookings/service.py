@@ -4,7 +4,7 @@ feedback.
 Entrypoints only; the contract is in README.md beside this file.
 """
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.bookings import (
@@ -44,6 +44,7 @@ from services.contracts.bookings import (
 from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
 from services.infra.mailer import Mailer
+from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
 from services.infra.validation import actor_of, load, required_actor
 

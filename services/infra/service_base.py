@@ -7,7 +7,6 @@ a service supplies the two hooks, `export_subject` and `erase_subject`, in its `
 Erasure is idempotent per request id and a dry run changes nothing (`infra.erasure`).
 """
 
-from nameko.rpc import rpc
 from sqlalchemy import text
 
 from services.infra.clock import Clock
@@ -16,6 +15,7 @@ from services.infra.erasure import ErasureResult, run_erasure
 from services.infra.events import ParkedEvents
 from services.infra.metrics import Metrics
 from services.infra.outbox import Outbox
+from services.infra.rpc import rpc
 from services.infra.tracing import RequestTracing
 
 

@@ -3,12 +3,13 @@
 Entrypoints only; the contract is in README.md beside this file.
 """
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.contracts.errors import DomainError
 from services.contracts.media import IngestRequest
 from services.contracts.names import BOOKINGS, MEDIA
+from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
 from services.infra.validation import load, required_actor
 from services.media import attachments, personal_data

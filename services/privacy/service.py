@@ -3,7 +3,7 @@
 Entrypoints only; the contract is in README.md beside this file.
 """
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.contracts.accounts import ACCESS_AUDITED, ERASURE_REQUESTED
@@ -20,6 +20,7 @@ from services.contracts.privacy import (
 )
 from services.infra.events import handle_event
 from services.infra.permissions import require_role
+from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
 from services.infra.storage import Storage
 from services.infra.validation import actor_of, load

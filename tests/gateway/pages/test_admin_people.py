@@ -345,12 +345,14 @@ def test_staff_are_listed_and_created_with_the_first_password_shown_once(
     assert created.status_code == 201
     assert "Location" not in created.headers
     password = re.search(r'<span class="highlight">([^<]+)</span>', created.text).group(1)
-    assert rpc.accounts.log_in({"username": username, "password": password})["token"]
-    listed = admin_browser.get("/hallinta/henkilosto")
-    assert username in listed.text
-    assert password not in listed.text
     account = rpc.accounts.log_in({"username": username, "password": password})["principal"]
     assert account["role"] == "coach"
+    listed = admin_browser.get("/hallinta/henkilosto")
+    shown = admin_browser.get(f"/hallinta/henkilosto/{account['account_id']}")
+    assert listed.status_code == 200
+    assert password not in listed.text
+    assert username in shown.text
+    assert password not in shown.text
 
 
 def test_a_refused_new_staff_member_is_explained(admin_browser, make_admin):

@@ -17,6 +17,7 @@ from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY, SUBSCRIB
 from tests.gateway.api_client import unique
 from tests.gateway.pages.page_client import PageClient
 
+CATCH_ALL = re.compile(r"<(path|page_address):")
 PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
@@ -24,7 +25,7 @@ def page_routes() -> list[PageRoute]:
     routes = []
     for name in dir(GatewayService):
         for entrypoint in getattr(getattr(GatewayService, name), "nameko_entrypoints", ()):
-            if isinstance(entrypoint, PageRoute) and "<path:" not in entrypoint.url:
+            if isinstance(entrypoint, PageRoute) and not CATCH_ALL.search(entrypoint.url):
                 routes.append(entrypoint)
     asked = [route for route in routes if route.url != LOGOUT]
     return sorted(asked, key=lambda route: (route.method != "GET", route.url))
