@@ -2,7 +2,9 @@
 privacy staff and a subscriber contact. A page for some roles sends a visitor who is not logged
 in to the login page and refuses the other roles with a 403 page; the ids in the addresses are
 nobody's, so a role that may open the page gets a 404 page, never another person's data.
-Logging out is not asked: it would end the visitors' logins for the pages asked after it.
+Every page (an htmx fragment aside) also has the noindex meta, and none has an inline script,
+a style attribute or hx-on (the CSP would refuse them). Logging out is not asked: it would end
+the visitors' logins for the pages asked after it.
 """
 
 import re
@@ -17,6 +19,8 @@ from services.contracts.accounts import ADMIN, COACH, COACHEE, PRIVACY, SUBSCRIB
 from tests.gateway.api_client import unique
 from tests.gateway.pages.page_client import PageClient
 
+NOINDEX = '<meta name="robots" content="noindex, nofollow">'
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\shx-on", re.IGNORECASE)
 CATCH_ALL = re.compile(r"<(path|page_address):")
 PATH_VALUE = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
@@ -81,6 +85,11 @@ def test_every_page_gives_each_role_what_the_page_allows(visitors):
             html = answer.headers.get("Content-Type", "").startswith("text/html")
             if not html and answer.status_code != 303:
                 wrong.append((*outcome, "not an HTML page"))
+            document = html and answer.text.lstrip().startswith("<!DOCTYPE html>")
+            if document and NOINDEX not in answer.text:
+                wrong.append((*outcome, "no noindex meta"))
+            if html and INLINE_CODE.search(answer.text):
+                wrong.append((*outcome, "inline script, style attribute or hx-on"))
             to_login = answer.status_code == 303 and answer.headers["Location"].startswith(
                 "/kirjaudu?seuraava="
             )
