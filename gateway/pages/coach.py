@@ -68,22 +68,7 @@ class CoachPages:
 
     def coach_bookings(self, visitor, days: list[date]) -> list[dict]:
         listed = self.bookings.list_bookings(visitor.caller.actor, day_bounds(days))
-        return self.with_service_names(listed["items"])
-
-    def with_service_names(self, bookings: list[dict]) -> list[dict]:
-        names = {}
-        for service in self.bookings.list_services()["items"]:
-            names[service["id"]] = service["name"]
-            for specification in service["specifications"]:
-                names[specification["id"]] = specification["name"]
-        return [
-            dict(
-                booking,
-                service_name=names.get(str(booking["service_id"]), ""),
-                specification_name=names.get(str(booking["specification_id"]), ""),
-            )
-            for booking in bookings
-        ]
+        return listed["items"]
 
     @page("GET", "/kalenteri", roles=(COACH,))
     def coach_calendar(self, request, visitor):
@@ -105,7 +90,7 @@ class CoachPages:
         self, visitor, booking_id: str, errors=None, note_text="", status=200, notice=None
     ):
         actor = visitor.caller.actor
-        booking = self.with_service_names([self.bookings.get_booking(booking_id, actor)])[0]
+        booking = self.bookings.get_booking(booking_id, actor)
         context = {
             "booking": booking,
             "coachee": self.accounts.get_coachee_contact(str(booking["coachee_id"]), actor),
