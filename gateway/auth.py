@@ -44,8 +44,14 @@ class Caller:
 
     @property
     def actor(self) -> dict:
-        """What accounts RPCs take as `actor`."""
-        return {"account_id": self.account_id, "role": self.role}
+        """What the services' RPCs take as `actor` (the contract's `Actor`)."""
+        return {
+            "account_id": self.account_id,
+            "role": self.role,
+            "name": self.principal.get("name"),
+            "subscriber_id": self.principal.get("subscriber_id"),
+            "member_number": self.principal.get("member_number"),
+        }
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -16,12 +16,16 @@ FAILURE_CLEANUP_BATCH = 1000
 
 
 def principal_of(account, session_row) -> dict:
-    """`account` has username, role and name; `session_row` is the session (with account_id)."""
+    """`account` has username, role, name and membership; `session_row` is the session (with
+    account_id)."""
+    subscriber_id = account["subscriber_id"]
     return {
         "account_id": str(session_row["account_id"]),
         "username": account["username"],
         "role": account["role"],
         "name": account["name"],
+        "subscriber_id": str(subscriber_id) if subscriber_id is not None else None,
+        "member_number": account["member_number"],
         "session_id": str(session_row["id"]),
         "csrf_token": session_row["csrf_token"],
         "expires_at": session_row["expires_at"].isoformat(),

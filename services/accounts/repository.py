@@ -139,7 +139,14 @@ def insert_session(session, values: dict) -> RowMapping:
 
 def live_session(session, token_hash: bytes, now: datetime) -> RowMapping | None:
     query = (
-        select(sessions, accounts.c.username, accounts.c.role, accounts.c.name)
+        select(
+            sessions,
+            accounts.c.username,
+            accounts.c.role,
+            accounts.c.name,
+            accounts.c.subscriber_id,
+            accounts.c.member_number,
+        )
         .join(accounts, accounts.c.id == sessions.c.account_id)
         .where(
             sessions.c.token_hash == token_hash,

@@ -42,20 +42,22 @@ def session_now(bookings, booking_id) -> dict:
 
 
 def member_of(accounts, session: dict) -> dict:
-    """Who is billed for the session: the subscriber and member number its eligibility was
-    decided for (the booking's own snapshot), never the profile's later ones, and the member's
-    name as accounts has it now. A booking made before bookings kept the snapshot falls back to
-    the profile."""
-    account = accounts.get_account(str(session["coachee_id"]), None)
-    if session["subscriber_id"] is not None:
-        account = dict(
-            account,
-            subscriber_id=session["subscriber_id"],
-            member_number=session["member_number"],
-        )
-    if not account.get("subscriber_id"):
+    """Who is billed for the session: the subscriber, member number and name its eligibility was
+    decided for (the booking's own snapshot), never the profile's later ones. A booking made
+    before bookings kept the whole snapshot falls back to the profile for what it lacks."""
+    member = {
+        "subscriber_id": session["subscriber_id"],
+        "member_number": session["member_number"],
+        "name": session["member_name"],
+    }
+    if session["subscriber_id"] is None or session["member_name"] is None:
+        account = accounts.get_account(str(session["coachee_id"]), None)
+        member = {
+            key: value if value is not None else account.get(key) for key, value in member.items()
+        }
+    if not member["subscriber_id"]:
         raise NotFound("The coachee has no subscriber to bill.")
-    return account
+    return member
 
 
 def charge_values(db, session: dict, member: dict) -> dict:

@@ -1,8 +1,8 @@
 """What billing records about a booking for the subscriber's monthly report (R-BILL-2).
 
 Billing asks on each booking event and keeps its own snapshot: the session as it is now, with
-the names of the service, its specification and the coach, and the subscriber and member number
-its eligibility was decided for. Nothing else about the coachee but the id.
+the names of the service, its specification and the coach, and the subscriber, member number and
+member's name its eligibility was decided for. Nothing else about the coachee but the id.
 """
 
 import uuid
@@ -34,5 +34,6 @@ def billing_snapshot(session, booking_id) -> dict:
             "coach_name": booking["coach_name"],
             "subscriber_id": booking["subscriber_id"],
             "member_number": booking["member_number"],
+            "member_name": booking["member_name"],
         }
     )

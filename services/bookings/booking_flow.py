@@ -26,7 +26,6 @@ becomes `SlotTaken`.
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 from psycopg.errors import ExclusionViolation, UniqueViolation
@@ -73,9 +72,9 @@ def checked_service(work: Work, request: dict) -> dict:
     return service
 
 
-def coachee_identity(work: Work, request: dict, actor: dict | None) -> Callable[[], dict]:
+def coachee_identity(request: dict, actor: dict | None) -> dict:
     """What gives the subscriber and member number to check eligibility with: the form, or the
-    profile, asked for now and read when needed, so the slot checks run meanwhile."""
+    profile as the coachee's session resolved it (the actor carries it)."""
     registration = request["coachee"]
     if actor is not None:
         if registration is not None:
@@ -85,23 +84,26 @@ def coachee_identity(work: Work, request: dict, actor: dict | None) -> Callable[
             )
         if actor["role"] != COACHEE:
             raise Forbidden("Only coachees book sessions for themselves.")
-        return work.accounts.get_account.call_async(actor["account_id"], None).result
+        return actor
     if registration is None:
         raise InvalidInput(
             "Personal data is needed for a first booking.", {"coachee": ["Required."]}
         )
-    return lambda: registration
+    return registration
 
 
 def eligibility_of(work: Work, identity: dict) -> dict:
+    unknown = InvalidInput(
+        "Unknown subscriber.", {"coachee": {"subscriber_id": ["Unknown subscriber."]}}
+    )
+    if identity["subscriber_id"] is None:
+        raise unknown
     try:
         return work.billing.check_eligibility(
             str(identity["subscriber_id"]), identity["member_number"]
         )
-    except NotFound as exc:
-        raise InvalidInput(
-            "Unknown subscriber.", {"coachee": {"subscriber_id": ["Unknown subscriber."]}}
-        ) from exc
+    except NotFound:
+        raise unknown from None
 
 
 def request_hash(request: dict) -> str:
@@ -173,12 +175,11 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
     earlier = replayed(work, request, actor, key, hashed)
     if earlier is not None:
         return earlier
-    identity = coachee_identity(work, request, actor)
+    profile = coachee_identity(request, actor)
     service = checked_service(work, request)
     coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
     if not coach_ids:
         raise SlotTaken(SLOT_GONE)
-    profile = identity()
     eligibility = eligibility_of(work, profile)
     if eligibility["decision"] == NOT_ELIGIBLE:
         work.audit_refusal("booking_refused_not_eligible", actor_id=actor and actor["account_id"])
@@ -228,11 +229,13 @@ def settle_registrations(work: Work) -> int:
 
 
 def eligibility_snapshot(identity: dict) -> dict:
-    """The subscriber and member number eligibility was decided for, kept on the booking: it is
-    billed to that subscriber whatever the coachee's profile says later."""
+    """The subscriber and member number eligibility was decided for, and the member's name, kept
+    on the booking: it is billed to that subscriber, under that name, whatever the coachee's
+    profile says later."""
     return {
         "subscriber_id": uuid.UUID(str(identity["subscriber_id"])),
         "member_number": identity["member_number"],
+        "member_name": identity["name"],
     }
 
 

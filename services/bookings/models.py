@@ -105,6 +105,7 @@ bookings = Table(
     Column("eligibility_rule", Text, nullable=False),
     Column("subscriber_id", UUID(as_uuid=True)),
     Column("member_number", Text),
+    Column("member_name", Text),
     Column("hold_expires_at", DateTime(timezone=True)),
     Column("idempotency_key", Text),
     Column("idempotency_scope", Text),

@@ -28,6 +28,7 @@ def eligibility_data(booking) -> dict:
     return {
         "subscriber_id": str(subscriber_id) if subscriber_id else None,
         "member_number": booking["member_number"],
+        "member_name": booking["member_name"],
     }
 
 
@@ -71,6 +72,7 @@ def erase_bookings(work: Work, subject_id) -> ErasureResult:
         changes = {
             "message": "",
             "member_number": None,
+            "member_name": None,
             "idempotency_key": None,
             "idempotency_scope": None,
             "request_hash": None,

@@ -129,6 +129,12 @@ def list_coaches(session, coach_id=None) -> list[dict]:
     return rows
 
 
+def coach_names(session, coach_ids) -> dict:
+    """The names of the given coaches, by id."""
+    query = select(coaches.c.id, coaches.c.name).where(coaches.c.id.in_(list(coach_ids)))
+    return {row.id: row.name for row in session.execute(query)}
+
+
 def qualified_coaches(session, service_id, coach_id=None) -> list[dict]:
     """The active coaches of a service by name, each with its `working_hours` (weekday, starts,
     ends) in order: one query, which every slot search and booking makes."""

@@ -32,7 +32,7 @@ def bookings_view(work, rows) -> list[dict]:
     """Bookings as callers see them: with the names of their coach, service and specification,
     and the moments the rules set for them, so that a page can say what is still possible
     without knowing the rules itself."""
-    names = {coach["id"]: coach["name"] for coach in repo.list_coaches(work.db)}
+    names = repo.coach_names(work.db, {row["coach_id"] for row in rows})
     service_ids = list({row["service_id"] for row in rows})
     services = repo.services_with_specifications(work.db, service_ids, active_only=False)
     service_names = {service["id"]: service["name"] for service in services}

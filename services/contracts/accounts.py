@@ -103,13 +103,19 @@ class CoacheeChanges(AccountChanges, DisablingChange):
 
 
 class Actor(Schema):
-    """Who asks: the logged-in account (the gateway passes it along), for checks and audit."""
+    """Who asks: the logged-in account as its session resolved it (the gateway passes it along),
+    for checks and audit. A coachee's actor also carries the name, subscriber and member number
+    of their profile, which a booking keeps as its eligibility snapshot, without asking accounts
+    again."""
 
     class Meta:
         unknown = EXCLUDE
 
     account_id = fields.UUID(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    name = fields.String(allow_none=True, load_default=None)
+    subscriber_id = fields.UUID(allow_none=True, load_default=None)
+    member_number = fields.String(allow_none=True, load_default=None)
 
 
 class Account(Schema):
@@ -177,6 +183,8 @@ class Principal(Schema):
     username = fields.String()
     role = fields.String()
     name = fields.String(allow_none=True)
+    subscriber_id = fields.UUID(allow_none=True)
+    member_number = fields.String(allow_none=True)
     session_id = fields.UUID()
     csrf_token = fields.String()
     expires_at = timestamp()

@@ -178,6 +178,11 @@ class BillableSession(Schema):
         load_default=None,
         metadata={"description": "The member number eligibility was decided for"},
     )
+    member_name = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The member's name when booking (null: older booking)"},
+    )
 
 
 class ReportViewer(Schema):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from services.billing.ledger import LedgerChange, ledger_change
+from services.billing.lines import member_of
 
 STARTS = datetime(2027, 3, 2, 7, 0, tzinfo=UTC)
 
@@ -53,3 +54,35 @@ def test_a_moved_session_is_reversed_and_charged_again():
 
 def test_another_coach_is_reversed_and_charged_again():
     assert ledger_change(charge(), session(coach_name="Pekka")) == LedgerChange(True, True)
+
+
+class ProfileOnRecord:
+    """Accounts as `member_of` sees it: the profile of one coachee, counting the asks."""
+
+    def __init__(self, profile: dict):
+        self.profile = profile
+        self.asked = 0
+
+    def get_account(self, account_id, actor):
+        self.asked += 1
+        return self.profile
+
+
+def test_a_charge_is_for_the_member_the_booking_recorded_without_asking_accounts():
+    accounts = ProfileOnRecord({"subscriber_id": "later", "member_number": "M-9", "name": "Later"})
+    recorded = {"subscriber_id": "union", "member_number": "M-1", "member_name": "Maija"}
+
+    member = member_of(accounts, {"coachee_id": "c", **recorded})
+
+    assert member == {"subscriber_id": "union", "member_number": "M-1", "name": "Maija"}
+    assert accounts.asked == 0
+
+
+def test_an_older_booking_without_the_whole_snapshot_is_completed_from_the_profile():
+    accounts = ProfileOnRecord({"subscriber_id": "union", "member_number": "M-9", "name": "Maija"})
+    older = {"subscriber_id": None, "member_number": None, "member_name": None}
+
+    member = member_of(accounts, {"coachee_id": "c", **older})
+
+    assert member == {"subscriber_id": "union", "member_number": "M-9", "name": "Maija"}
+    assert accounts.asked == 1

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from gateway.auth import Caller, Credential
 from services.accounts.service import AccountsService
 from services.billing.service import BillingService
 from services.bookings.service import BookingsService
@@ -99,6 +100,9 @@ def subscribers(rpc, admin):
     return {"roster": roster, "manual": manual}
 
 
+COACHEE_PASSWORD = "kesäinen-aamu-2027"
+
+
 def coachee_form(subscriber_id: str, member_number: str = "M-1") -> dict:
     return {
         "name": "Maija Meikäläinen",
@@ -106,8 +110,17 @@ def coachee_form(subscriber_id: str, member_number: str = "M-1") -> dict:
         "phone": "040 123 4567",
         "subscriber_id": subscriber_id,
         "member_number": member_number,
-        "password": "kesäinen-aamu-2027",
+        "password": COACHEE_PASSWORD,
     }
+
+
+def logged_in_actor(rpc, first_booking: dict) -> dict:
+    """The actor the gateway passes for the coachee a first booking registered, once logged in:
+    made from their resolved session as the gateway makes it."""
+    login = rpc.accounts.log_in(
+        {"username": first_booking["username"], "password": COACHEE_PASSWORD}
+    )
+    return Caller(login["principal"], Credential(login["token"], from_cookie=False)).actor
 
 
 def booking_request(catalogue, starts_at: str, coachee=None, **changes) -> dict:

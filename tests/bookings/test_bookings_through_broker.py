@@ -1,5 +1,6 @@
 """Bookings over RPC with the real accounts and billing services, broker and database."""
 
+import uuid
 from datetime import datetime, timedelta
 
 import eventlet
@@ -8,7 +9,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.contracts.bookings import NotEligible, SlotTaken, TooLate
 from services.contracts.errors import InvalidInput, NotFound
-from tests.bookings.conftest import add_coach, booking_request, coachee_form, unique
+from tests.bookings.conftest import (
+    add_coach,
+    booking_request,
+    coachee_form,
+    logged_in_actor,
+    unique,
+)
 from tests.conftest import run_now
 
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
@@ -99,6 +106,34 @@ def test_first_booking_creates_the_username_and_confirms(rpc, catalogue, subscri
     assert answer["booking"]["eligibility_rule"] == "roster"
     account = rpc.accounts.get_account(answer["booking"]["coachee_id"], None)
     assert account["username"] == answer["username"]
+
+
+def test_a_booking_keeps_the_members_name_subscriber_and_number_for_billing(
+    rpc, catalogue, subscribers
+):
+    """A first booking takes them from the form, a logged-in one from the actor the gateway
+    made of the session (no RPC to accounts); erasure empties the name and the number."""
+    roster = subscribers["roster"]["id"]
+    form = coachee_form(roster)
+    first = rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, form))
+    actor = logged_in_actor(rpc, first)
+    again = rpc.bookings.create_booking(
+        booking_request(catalogue, "2027-03-03T09:00:00+02:00"), actor
+    )
+
+    member = (form["name"], roster, form["member_number"])
+    for booking in (first["booking"], again["booking"]):
+        snapshot = rpc.bookings.get_billing_snapshot(booking["id"])
+        assert (
+            snapshot["member_name"],
+            snapshot["subscriber_id"],
+            snapshot["member_number"],
+        ) == member
+    exported = rpc.bookings.export_personal_data(first["booking"]["coachee_id"])["items"]
+    assert {item["data"]["member_name"] for item in exported} == {form["name"]}
+    rpc.bookings.erase_personal_data(first["booking"]["coachee_id"], str(uuid.uuid4()))
+    erased = rpc.bookings.get_billing_snapshot(first["booking"]["id"])
+    assert (erased["member_name"], erased["member_number"]) == (None, None)
 
 
 def test_a_booked_slot_and_its_buffer_are_refused(rpc, catalogue, subscribers):
@@ -203,10 +238,11 @@ def test_an_undecided_hold_expires_and_frees_the_slot(
 
 def test_coachee_may_cancel_only_until_24_hours_before(rpc, catalogue, subscribers):
     form = coachee_form(subscribers["roster"]["id"])
-    in_two_days = rpc.bookings.create_booking(
+    first = rpc.bookings.create_booking(
         booking_request(catalogue, "2027-03-03T09:00:00+02:00", form)
-    )["booking"]
-    coachee = {"account_id": in_two_days["coachee_id"], "role": "coachee"}
+    )
+    in_two_days = first["booking"]
+    coachee = logged_in_actor(rpc, first)
     tomorrow = rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9), coachee)[
         "booking"
     ]

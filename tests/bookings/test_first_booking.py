@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from services.contracts.bookings import IdempotencyKeyReused, SlotTaken
-from tests.bookings.conftest import booking_request, coachee_form, unique
+from tests.bookings.conftest import booking_request, coachee_form, logged_in_actor, unique
 from tests.conftest import run_now
 
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
@@ -61,7 +61,7 @@ def test_a_logged_in_coachees_key_is_their_own(rpc, catalogue, subscribers):
         rpc.bookings.create_booking(booking_request(catalogue, start, coachee_form(roster)))
         for start in (TUESDAY_9, TUESDAY_11)
     ]
-    actors = [{"account_id": c["booking"]["coachee_id"], "role": "coachee"} for c in coachees]
+    actors = [logged_in_actor(rpc, coachee) for coachee in coachees]
     key = unique("key-")
     wednesday = booking_request(catalogue, "2027-03-03T09:00:00+02:00")
     thursday = booking_request(catalogue, "2027-03-04T09:00:00+02:00")
