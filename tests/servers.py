@@ -1,6 +1,7 @@
 """The test servers of a pytest session, isolated from `make run`'s data: a RabbitMQ vhost of
 its own, fresh PostgreSQL databases, a moto_server S3 endpoint with a fresh bucket and an SMTP
-sink keeping mails in a directory; each removed afterwards.
+sink keeping mails in a directory; each removed afterwards. Also a scripted SMTP server for one
+test, which refuses recipients or hangs up as the test tells it.
 
 Nothing here imports eventlet, so the browser tests' run, which must not be monkey-patched, uses
 the same servers as tests/conftest.py's fixtures. `time.sleep` is eventlet's green sleep where the
@@ -8,14 +9,16 @@ root conftest has patched the standard library.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -139,18 +142,22 @@ class SmtpSink:
             message_from_bytes(path.read_bytes(), policy=policy.default)
             for path in sorted(self.directory.glob("*.eml"))
         ]
-        if to is None:
-            return messages
-        return [
-            message
-            for message in messages
-            if any(address.addr_spec.lower() == to.lower() for address in message["To"].addresses)
-        ]
+        return addressed_to(messages, to)
 
     @property
     def config(self) -> dict:
         """The settings that send the services' mail here."""
         return {"SMTP_HOST": self.host, "SMTP_PORT": self.port}
+
+
+def addressed_to(messages: list[EmailMessage], to: str | None) -> list[EmailMessage]:
+    if to is None:
+        return messages
+    return [
+        message
+        for message in messages
+        if any(address.addr_spec.lower() == to.lower() for address in message["To"].addresses)
+    ]
 
 
 @contextmanager
@@ -169,3 +176,86 @@ def smtp_sink_server(directory: Path) -> Iterator[SmtpSink]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+RECIPIENT = re.compile(r"<([^>]*)>")
+
+
+@dataclass
+class ScriptedSmtp:
+    """An SMTP server in the test's process that answers 550 to the recipients in `refused` and,
+    once it has accepted `hang_up_after` messages, cuts the connection at the next one; it keeps
+    the messages it accepted and counts the connections made to it."""
+
+    refused: frozenset[str] = frozenset()
+    hang_up_after: int | None = None
+    port: int = 0
+    connections: int = 0
+    accepted: list[EmailMessage] = field(default_factory=list)
+    host: str = "127.0.0.1"
+
+    def received(self, to: str | None = None) -> list[EmailMessage]:
+        return addressed_to(self.accepted, to)
+
+    @property
+    def config(self) -> dict:
+        return {"SMTP_HOST": self.host, "SMTP_PORT": self.port}
+
+    def serve(self, listener: socket.socket, stopping: threading.Event) -> None:
+        listener.settimeout(0.1)
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.settimeout(10)
+            with connection, connection.makefile("rb") as lines:
+                self.converse(connection, lines)
+
+    def converse(self, connection: socket.socket, lines) -> None:
+        connection.sendall(b"220 scripted\r\n")
+        for line in lines:
+            command = line.decode().strip()
+            verb = command[:4].upper()
+            if verb == "EHLO":
+                connection.sendall(b"250-scripted\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+            elif verb == "MAIL" and len(self.accepted) == self.hang_up_after:
+                return
+            elif verb == "RCPT" and RECIPIENT.search(command)[1].lower() in self.refused:
+                connection.sendall(b"550 no such mailbox\r\n")
+            elif verb == "DATA":
+                connection.sendall(b"354 go ahead\r\n")
+                self.accepted.append(message_from_bytes(message_data(lines), policy=policy.default))
+                connection.sendall(b"250 accepted\r\n")
+            elif verb == "QUIT":
+                connection.sendall(b"221 bye\r\n")
+                return
+            else:
+                connection.sendall(b"250 ok\r\n")
+
+
+def message_data(lines) -> bytes:
+    """The lines of a DATA section up to its lone dot, with the dots stuffed into them removed."""
+    data = []
+    for line in lines:
+        if line == b".\r\n":
+            break
+        data.append(line[1:] if line.startswith(b".") else line)
+    return b"".join(data)
+
+
+@contextmanager
+def scripted_smtp_server(**script) -> Iterator[ScriptedSmtp]:
+    """A ScriptedSmtp (`refused`, `hang_up_after`) listening on a free port until the block ends."""
+    server = ScriptedSmtp(**script)
+    stopping = threading.Event()
+    with socket.create_server((server.host, 0)) as listener:
+        server.port = listener.getsockname()[1]
+        thread = threading.Thread(target=server.serve, args=(listener, stopping), daemon=True)
+        thread.start()
+        try:
+            yield server
+        finally:
+            stopping.set()
+            thread.join(timeout=15)

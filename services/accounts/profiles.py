@@ -9,13 +9,14 @@ from services.accounts.passwords import password_problems
 from services.accounts.subscription import check_subscription_change
 from services.accounts.usernames import new_username
 from services.accounts.work import Work
-from services.contracts.accounts import ADMIN, COACH, COACHEE, Account, CoacheeContact
+from services.contracts.accounts import ADMIN, COACH, COACHEE, Account, CoacheeContact, Contact
 from services.contracts.errors import InvalidInput, NotFound
 from services.infra.database import attempt
 from services.infra.permissions import require_role
 
 ACCOUNT = Account()
 CONTACT = CoacheeContact()
+CONTACTS = Contact(many=True)
 USERNAME_ATTEMPTS = 20
 
 
@@ -103,6 +104,11 @@ def get_account(work: Work, account_id, actor: dict | None) -> dict:
     account = visible_account(work, account_id, actor)
     audit_staff_access(work, actor, account, "profile_read")
     return ACCOUNT.dump(account)
+
+
+def get_contacts(work: Work, account_ids: list) -> list[dict]:
+    """Whom a service's mails go to, for services only: ids unknown or erased are left out."""
+    return CONTACTS.dump(repo.contacts_of(work.db, account_ids))
 
 
 def get_coachee_contact(work: Work, account_id, actor: dict) -> dict:

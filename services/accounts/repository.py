@@ -21,6 +21,14 @@ def account_by_id(session, account_id) -> RowMapping | None:
     return session.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
 
 
+def contacts_of(session, account_ids) -> list[RowMapping]:
+    """The name and address of each of the accounts that is not erased."""
+    query = select(accounts.c.id, accounts.c.name, accounts.c.email).where(
+        accounts.c.id.in_(account_ids), accounts.c.erased_at.is_(None)
+    )
+    return session.execute(query).mappings().all()
+
+
 def account_by_username(session, username: str) -> RowMapping | None:
     return (
         session.execute(select(accounts).where(accounts.c.username == username.strip().lower()))
@@ -250,8 +258,9 @@ def revoke_open_resets(session, account_id, now: datetime) -> int:
     return session.execute(query).rowcount
 
 
-def reset_with_account(session, reset_id) -> RowMapping:
-    """A reset and what its mail needs of the account (to whom, and whether it may still go)."""
+def resets_with_accounts(session, reset_ids) -> dict:
+    """Each reset by its id, with what its mail needs of the account (to whom, and whether it
+    may still go)."""
     query = (
         select(
             password_resets,
@@ -263,9 +272,9 @@ def reset_with_account(session, reset_id) -> RowMapping:
             accounts.c.erased_at,
         )
         .join(accounts, accounts.c.id == password_resets.c.account_id)
-        .where(password_resets.c.id == reset_id)
+        .where(password_resets.c.id.in_(reset_ids))
     )
-    return session.execute(query).mappings().one()
+    return {row["id"]: row for row in session.execute(query).mappings()}
 
 
 def set_reset_token(session, reset_id, token_hash: bytes) -> None:

@@ -1,14 +1,17 @@
 """Sending the mails that carry password-reset links.
 
-`services.infra.mail_queue.send_due` claims each mail and commits the claim first. The link's
-token is made here, just before its mail goes, and only its SHA-256 is stored, committed before
-the SMTP server is asked, so the link works as soon as it arrives. A mail that failed leaves a
-token nobody holds; its retry makes a new one. A mail whose reset was used, replaced or has
-expired, or whose account is no longer in use, is closed unsent.
+`services.infra.mail_queue.send_due` claims a batch of mails and commits the claim first; the
+batch's resets are read in one query and its mails go over one SMTP connection. Each link's
+token is made here, just before its mail goes, and only its SHA-256 is stored, committed (for
+the whole batch) before the SMTP server is asked, so the link works as soon as it arrives. A
+mail that failed leaves a token nobody holds; its retry makes a new one. A mail whose reset was
+used, replaced or has expired, or whose account is no longer in use, is closed unsent.
 """
 
 import math
 from datetime import datetime
+
+from sqlalchemy.engine import RowMapping
 
 from services.accounts import repository as repo
 from services.accounts.logins import is_disabled
@@ -18,6 +21,7 @@ from services.accounts.sessions import new_token, token_hash
 from services.accounts.work import Work
 from services.infra import mail_queue
 from services.infra.database import step
+from services.infra.mail_queue import Outcomes
 from services.infra.mailer import SmtpMailer
 
 
@@ -47,25 +51,30 @@ def reset_mail(work: Work, job, reset, token: str) -> ResetMail:
     )
 
 
-def send_one(work: Work, mailer: SmtpMailer, job) -> bool:
-    """Send one claimed mail; True when it went out."""
-    reset = repo.reset_with_account(work.db, job["password_reset_id"])
-    reason = reason_not_to_send(reset, work.now)
-    if reason is not None:
-        mail_queue.close(work.db, password_reset_mails, job["id"], work.now, f"not sent: {reason}")
-        return False
-    token = new_token()
+def send_batch(work: Work, mailer: SmtpMailer, batch: list[RowMapping], outcomes: Outcomes):
+    """Send a claimed batch's mails over one connection, each with a new token."""
+    resets = repo.resets_with_accounts(work.db, {job["password_reset_id"] for job in batch})
+    to_send = []
+    for job in batch:
+        reset = resets[job["password_reset_id"]]
+        reason = reason_not_to_send(reset, work.now)
+        if reason is None:
+            to_send.append((job, reset, new_token()))
+        else:
+            outcomes.not_sent(job, reason)
+    if not to_send:
+        return
     with step(work.db):
-        repo.set_reset_token(work.db, reset["id"], token_hash(token))
-    try:
-        mailer.send(compose(reset_mail(work, job, reset, token), mailer.sender, work.now))
-    except Exception as exc:
-        mail_queue.note_failure(
-            work.db, password_reset_mails, job, exc, mailer.retry, "password-reset mail"
-        )
-        return False
-    mail_queue.close(work.db, password_reset_mails, job["id"], work.now)
-    return True
+        for _, reset, token in to_send:
+            repo.set_reset_token(work.db, reset["id"], token_hash(token))
+    with mailer.connection() as smtp:
+        for job, reset, token in to_send:
+            try:
+                smtp.send(compose(reset_mail(work, job, reset, token), mailer.sender, work.now))
+            except Exception as exc:
+                outcomes.failed(job, exc)
+            else:
+                outcomes.sent(job)
 
 
 def send_due_reset_mails(work: Work, mailer: SmtpMailer) -> int:
@@ -74,6 +83,7 @@ def send_due_reset_mails(work: Work, mailer: SmtpMailer) -> int:
         work.db,
         password_reset_mails,
         work.now,
-        mailer.retry,
-        lambda job: send_one(work, mailer, job),
+        mailer,
+        "password-reset mail",
+        lambda batch, outcomes: send_batch(work, mailer, batch, outcomes),
     )

@@ -21,6 +21,7 @@ from services.accounts.work import Work
 from services.contracts.accounts import (
     AccountChanges,
     CoacheeRegistration,
+    ContactsQuery,
     CreatedBefore,
     Credentials,
     Disabling,
@@ -118,6 +119,11 @@ class AccountsService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def get_account(self, account_id: str, actor: dict | None) -> dict:
         return profiles.get_account(self.work(), account_id, actor_of(actor))
+
+    @rpc(expected_exceptions=DomainError)
+    def get_contacts(self, account_ids: list) -> list[dict]:
+        ids = load(ContactsQuery(), {"account_ids": account_ids})["account_ids"]
+        return profiles.get_contacts(self.work(), ids)
 
     @rpc(expected_exceptions=DomainError)
     def get_coachee_contact(self, account_id: str, actor: dict) -> dict:

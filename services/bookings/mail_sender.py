@@ -1,7 +1,9 @@
 """Sending the mails bookings queue, and queueing the reminders.
 
-`services.infra.mail_queue.send_due` claims each job and commits the claim before accounts or
-the SMTP server are asked anything. A job whose booking has changed since is closed unsent.
+`services.infra.mail_queue.send_due` claims a batch of jobs and commits the claim before accounts
+or the SMTP server are asked anything. The batch's bookings are read in one query and its
+recipients asked of accounts in one RPC (`get_contacts`); its mails go over one SMTP connection.
+A job whose booking has changed since, or whose coachee's account is gone, is closed unsent.
 """
 
 import logging
@@ -27,8 +29,8 @@ from services.bookings.notifications import (
 from services.bookings.settings import feedback_closes
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
-from services.contracts.errors import NotFound
 from services.infra import mail_queue
+from services.infra.mail_queue import Outcomes
 from services.infra.mailer import SmtpMailer
 
 log = logging.getLogger(__name__)
@@ -36,10 +38,10 @@ log = logging.getLogger(__name__)
 STATUS_A_MAIL_NEEDS = {CANCELLATION: CANCELLED, FEEDBACK_REQUEST: COMPLETED}
 
 
-def booking_with_names(session, booking_id) -> RowMapping:
-    query = (
-        select(
-            bookings,
+def with_names(query):
+    """The booking's columns with the names of its service, specification and coach."""
+    return (
+        query.add_columns(
             catalogue_services.c.name.label("service_name"),
             specifications.c.name.label("specification_name"),
             coaches.c.name.label("coach_name"),
@@ -47,9 +49,18 @@ def booking_with_names(session, booking_id) -> RowMapping:
         .join(catalogue_services, catalogue_services.c.id == bookings.c.service_id)
         .join(specifications, specifications.c.id == bookings.c.specification_id)
         .join(coaches, coaches.c.id == bookings.c.coach_id)
-        .where(bookings.c.id == booking_id)
     )
+
+
+def booking_with_names(session, booking_id) -> RowMapping:
+    query = with_names(select(bookings)).where(bookings.c.id == booking_id)
     return session.execute(query).mappings().one()
+
+
+def bookings_with_names(session, booking_ids) -> dict:
+    """Each booking by its id, with the names its mails tell."""
+    query = with_names(select(bookings)).where(bookings.c.id.in_(booking_ids))
+    return {row["id"]: row for row in session.execute(query).mappings()}
 
 
 def reason_not_to_send(job, booking, now: datetime, feedback_window: timedelta) -> str | None:
@@ -96,33 +107,45 @@ def booking_mail(job, booking, recipient: dict, link_base_url: str) -> BookingMa
     )
 
 
-def send_job(work: Work, mailer: SmtpMailer, job) -> bool:
-    """Send one claimed job's mail; True when it went out."""
-    booking = booking_with_names(work.db, job["booking_id"])
-    reason = reason_not_to_send(job, booking, work.now, work.rules.feedback_window)
-    if reason is not None:
-        mail_queue.close(work.db, mail_jobs, job["id"], work.now, f"not sent: {reason}")
-        return False
-    try:
-        recipient = work.accounts.get_account(str(booking["coachee_id"]), None)
-        mail = booking_mail(job, booking, recipient, work.rules.link_base_url)
-        mailer.send(compose(mail, mailer.sender, work.now))
-    except NotFound:
-        gone = "not sent: the coachee's account is gone"
-        mail_queue.close(work.db, mail_jobs, job["id"], work.now, gone)
-        return False
-    except Exception as exc:
-        what = f"{job['kind']} mail job"
-        mail_queue.note_failure(work.db, mail_jobs, job, exc, mailer.retry, what)
-        return False
-    mail_queue.close(work.db, mail_jobs, job["id"], work.now)
-    return True
+def send_batch(work: Work, mailer: SmtpMailer, batch: list[RowMapping], outcomes: Outcomes):
+    """Send a claimed batch's mails over one connection, to recipients asked for in one RPC."""
+    booked = bookings_with_names(work.db, {job["booking_id"] for job in batch})
+    to_send = []
+    for job in batch:
+        booking = booked[job["booking_id"]]
+        reason = reason_not_to_send(job, booking, work.now, work.rules.feedback_window)
+        if reason is None:
+            to_send.append((job, booking))
+        else:
+            outcomes.not_sent(job, reason)
+    if not to_send:
+        return
+    coachee_ids = sorted({str(booking["coachee_id"]) for _, booking in to_send})
+    contacts = {contact["id"]: contact for contact in work.accounts.get_contacts(coachee_ids)}
+    with mailer.connection() as smtp:
+        for job, booking in to_send:
+            recipient = contacts.get(str(booking["coachee_id"]))
+            if recipient is None:
+                outcomes.not_sent(job, "the coachee's account is gone")
+                continue
+            try:
+                mail = booking_mail(job, booking, recipient, work.rules.link_base_url)
+                smtp.send(compose(mail, mailer.sender, work.now))
+            except Exception as exc:
+                outcomes.failed(job, exc)
+            else:
+                outcomes.sent(job)
 
 
 def send_due_mails(work: Work, mailer: SmtpMailer) -> int:
     """Send every mail job due at `work.now`; returns how many went."""
     return mail_queue.send_due(
-        work.db, mail_jobs, work.now, mailer.retry, lambda job: send_job(work, mailer, job)
+        work.db,
+        mail_jobs,
+        work.now,
+        mailer,
+        "booking mail",
+        lambda batch, outcomes: send_batch(work, mailer, batch, outcomes),
     )
 
 

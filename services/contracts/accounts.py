@@ -2,7 +2,7 @@
 
 RPC methods (see services/accounts/README.md for each one's arguments, answer and errors):
 register_coachee, discard_registration, log_in, resolve_session,
-log_out, change_password, get_account, update_account, search_coachees, list_staff,
+log_out, change_password, get_account, get_contacts, update_account, search_coachees, list_staff,
 create_staff, set_disabled, request_erasure, create_admin, confirm_password, find_coachee,
 coachees_created_before, disable_login, request_password_reset, check_password_reset,
 reset_password, export_personal_data, erase_personal_data.
@@ -48,6 +48,7 @@ ACCESS_AUDITED = "access_audited"
 
 USERNAME_IS_PERMANENT = "The username cannot be changed."
 USERNAME_MAX_LENGTH = 64
+CONTACTS_MAX_IDS = 1000
 RESET_TOKEN_MAX_LENGTH = 200
 
 
@@ -139,6 +140,22 @@ class CoacheeContact(Schema):
     name = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+
+
+class ContactsQuery(Schema):
+    """The accounts a service wants to write to (bookings, for a batch of mails)."""
+
+    account_ids = fields.List(
+        fields.UUID(), required=True, validate=validate.Length(max=CONTACTS_MAX_IDS)
+    )
+
+
+class Contact(Schema):
+    """Whom a service's mail goes to: no more than the name and address."""
+
+    id = fields.UUID()
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
 
 
 class AccountPage(Schema):

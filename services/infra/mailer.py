@@ -1,11 +1,17 @@
 """Sending mail over SMTP, and how often a service retries a mail that could not be sent.
 
-Each message opens its own connection (with a timeout), so nothing is shared between workers and
-a broken connection never outlives one send. smtplib cooperates with eventlet's monkey patching.
+A batch of messages goes over one connection (`SmtpMailer.connection()`, with a timeout), opened
+by the worker that sends the batch and closed when it is done, so nothing is shared between
+workers and a broken connection never outlives its batch. A message the server refuses fails
+alone; once the connection breaks, every message after it in the batch fails with the break's
+reason without another connection being tried, so no message already accepted goes twice.
+smtplib cooperates with eventlet's monkey patching.
 """
 
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -13,6 +19,7 @@ from email.message import EmailMessage
 from nameko.extensions import DependencyProvider
 
 DEFAULT_SENDER = "Valmennuskalenteri <noreply@valmennuskalenteri.local>"
+DEFAULT_BATCH_SIZE = 20
 
 
 class MailNotSent(Exception):
@@ -65,6 +72,10 @@ def retry_policy_from(config: dict) -> RetryPolicy:
     )
 
 
+def batch_size_from(config: dict) -> int:
+    return max(1, int(config.get("MAIL_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
+
+
 def failure_reason(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{type(exc).__name__} {exc.smtp_code}"
@@ -74,39 +85,91 @@ def failure_reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-class SmtpMailer:
-    """What a worker sees: `send` a message; `sender` and `retry` say from whom and how often."""
+class SmtpConnection:
+    """One SMTP session, opened at the first `send`, for the messages of one batch.
 
-    def __init__(self, settings: SmtpSettings, retry: RetryPolicy):
+    smtplib closes its socket whenever the transport fails (the server gone, a timeout, a 421),
+    and keeps it open after a refusal of one message (it resets the transaction), so whether the
+    socket is still there tells a refused message from a broken connection.
+    """
+
+    def __init__(self, settings: SmtpSettings):
+        self._settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self._broken: MailNotSent | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server; MailNotSent when it was not accepted."""
+        if self._broken is not None:
+            raise self._broken
+        if "From" not in message:
+            message["From"] = self._settings.sender
+        try:
+            smtp = self._open()
+            smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            failure = MailNotSent(failure_reason(exc))
+            if self._smtp is None or self._smtp.sock is None:
+                self._broken = failure
+            raise failure from exc
+
+    def _open(self) -> smtplib.SMTP:
+        if self._smtp is not None:
+            return self._smtp
+        settings = self._settings
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+        try:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        return smtp
+
+    def close(self) -> None:
+        """Say goodbye; the messages already accepted stay accepted whatever the answer."""
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self._smtp.close()
+        self._smtp = None
+
+
+class SmtpMailer:
+    """What a worker sees: a `connection()` to send a batch over; `sender`, `retry` and
+    `batch_size` say from whom, how often and how many at a time."""
+
+    def __init__(
+        self, settings: SmtpSettings, retry: RetryPolicy, batch_size: int = DEFAULT_BATCH_SIZE
+    ):
         self._settings = settings
         self.retry = retry
+        self.batch_size = batch_size
 
     @property
     def sender(self) -> str:
         return self._settings.sender
 
-    def send(self, message: EmailMessage) -> None:
-        if "From" not in message:
-            message["From"] = self._settings.sender
+    @contextmanager
+    def connection(self) -> Iterator[SmtpConnection]:
+        connection = SmtpConnection(self._settings)
         try:
-            self._deliver(message)
-        except (smtplib.SMTPException, OSError) as exc:
-            raise MailNotSent(failure_reason(exc)) from exc
-
-    def _deliver(self, message: EmailMessage) -> None:
-        settings = self._settings
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.username:
-                smtp.login(settings.username, settings.password or "")
-            smtp.send_message(message)
+            yield connection
+        finally:
+            connection.close()
 
 
 class Mailer(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.mailer = SmtpMailer(smtp_settings_from(config), retry_policy_from(config))
+        self.mailer = SmtpMailer(
+            smtp_settings_from(config), retry_policy_from(config), batch_size_from(config)
+        )
 
     def get_dependency(self, worker_ctx) -> SmtpMailer:
         return self.mailer

@@ -270,6 +270,35 @@ def test_erasure_dry_run_changes_nothing_and_erasure_is_idempotent(accounts, reg
     assert export["items"][0]["data"]["username"] == created["username"]
 
 
+def test_contacts_are_the_name_and_address_of_each_account_still_there(accounts, registration):
+    kept = accounts.register_coachee(registration)
+    other = dict(registration, email=f"{unique('matti')}@example.fi", name="Matti Meikäläinen")
+    also_kept = accounts.register_coachee(other)
+    erased = accounts.register_coachee(dict(registration, email=f"{unique('e')}@example.fi"))
+    accounts.erase_personal_data(erased["account_id"], str(uuid.uuid4()))
+    asked = [kept["account_id"], erased["account_id"], str(uuid.uuid4()), also_kept["account_id"]]
+
+    contacts = sorted(accounts.get_contacts(asked), key=lambda contact: contact["name"])
+
+    assert contacts == [
+        {
+            "id": kept["account_id"],
+            "name": "Maija Meikäläinen",
+            "email": registration["email"].lower(),
+        },
+        {"id": also_kept["account_id"], "name": "Matti Meikäläinen", "email": other["email"]},
+    ]
+    assert accounts.get_contacts([]) == []
+
+
+def test_contacts_are_asked_for_with_account_ids(accounts):
+    with pytest.raises(InvalidInput) as caught:
+        accounts.get_contacts(["not-an-id"])
+    assert "account_ids" in caught.value.fields
+    with pytest.raises(InvalidInput):
+        accounts.get_contacts("not a list")
+
+
 def test_admin_edits_staff_only_through_the_staff_operation(accounts, admin):
     staff = {"username": unique("coach"), "role": "coach", "name": "Kaisa", "email": "k@e.fi"}
     coach = accounts.create_staff(staff, admin)["account"]

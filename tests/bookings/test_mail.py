@@ -1,5 +1,6 @@
 """Booking mails: composed in Helsinki time with a valid .ics, sent through SMTP, retried."""
 
+import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,10 +34,17 @@ from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
 from services.contracts.names import ACCOUNTS
 from services.infra.icalendar_text import fold
-from services.infra.mailer import RetryPolicy, SmtpMailer, retry_policy_from, smtp_settings_from
+from services.infra.mailer import (
+    RetryPolicy,
+    SmtpMailer,
+    batch_size_from,
+    retry_policy_from,
+    smtp_settings_from,
+)
 from tests.bookings.conftest import booking_request, coachee_form
 from tests.bookings.strict_ical import Component, instant, parse_calendar, unescaped
 from tests.conftest import free_port, run_now, wait_for
+from tests.servers import scripted_smtp_server
 
 SENDER = "Valmennuskalenteri <noreply@valmennus.example>"
 NOW = datetime(2027, 6, 1, 6, 0, tzinfo=UTC)
@@ -307,8 +315,7 @@ def accounts(container_factory, service_config):
         yield proxy
 
 
-@pytest.fixture
-def coachee(accounts):
+def register_coachee(accounts) -> dict:
     email = f"maija.{uuid.uuid4().hex[:8]}@example.fi"
     registration = {
         "name": "Maija Meikäläinen",
@@ -322,6 +329,11 @@ def coachee(accounts):
 
 
 @pytest.fixture
+def coachee(accounts):
+    return register_coachee(accounts)
+
+
+@pytest.fixture
 def db(service_databases):
     engine = create_engine(service_databases["bookings"], poolclass=NullPool)
     with Session(engine) as session:
@@ -331,7 +343,9 @@ def db(service_databases):
 
 def mailer_for(config: dict, **changes) -> SmtpMailer:
     settings = {**config, "SMTP_FROM": SENDER, **changes}
-    return SmtpMailer(smtp_settings_from(settings), retry_policy_from(settings))
+    return SmtpMailer(
+        smtp_settings_from(settings), retry_policy_from(settings), batch_size_from(settings)
+    )
 
 
 @pytest.fixture
@@ -391,8 +405,8 @@ def add_booking(db, coachee_id, starts_at: datetime = START, status: str = CONFI
     return booking
 
 
-def queue(db, booking, kind: str) -> None:
-    queue_mail(work_at(db, NOW), booking, kind)
+def queue(db, booking, kind: str, now: datetime = NOW) -> None:
+    queue_mail(work_at(db, now), booking, kind)
     db.commit()
 
 
@@ -547,6 +561,139 @@ def test_reminder_arrives_but_not_for_a_booking_moved_since(
     assert message["Subject"] == "Muistutus: Uravalmennus, ti 1.6.2027 klo 12.00"
     assert job_of(db, booking, REMINDER)["last_error"] is None
     assert job_of(db, moved, REMINDER)["last_error"] == "not sent: the booking has moved"
+
+
+# Sending in batches: one SMTP connection and one accounts RPC a batch
+
+EARLIER = itertools.count(1)
+
+
+@pytest.fixture
+def quiet_moment() -> datetime:
+    """A moment at which no job of another test is due: each test that asks gets one earlier
+    than all the others, which queue and retry at NOW or later."""
+    return NOW - timedelta(days=400 + next(EARLIER))
+
+
+class CountedRpc:
+    """The accounts proxy, noting the name of each method called through it."""
+
+    def __init__(self, proxy):
+        self._proxy = proxy
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        self.calls.append(name)
+        return getattr(self._proxy, name)
+
+
+def confirmations_queued(db, coachees: list[dict], now: datetime) -> list:
+    """A booking with its confirmation due at `now` for each coachee."""
+    booked = [
+        add_booking(db, coachee["id"], starts_at=now + timedelta(days=2)) for coachee in coachees
+    ]
+    for booking in booked:
+        queue(db, booking, CONFIRMATION, now)
+    return booked
+
+
+def test_due_mails_go_a_batch_at_a_time_over_one_connection_with_one_contacts_rpc(
+    db, accounts, quiet_moment
+):
+    coachees = [register_coachee(accounts) for _ in range(3)]
+    booked = confirmations_queued(db, coachees + coachees[:2], quiet_moment)
+    counted = CountedRpc(accounts)
+
+    with scripted_smtp_server() as server:
+        mailer = mailer_for(server.config, MAIL_BATCH_SIZE=2)
+        sent = send_due_mails(work_at(db, quiet_moment, counted), mailer)
+
+    assert sent == 5
+    assert server.connections == 3
+    assert counted.calls == ["get_contacts"] * 3
+    assert [len(server.received(to=coachee["email"])) for coachee in coachees] == [2, 2, 1]
+    for booking in booked:
+        job = job_of(db, booking, CONFIRMATION)
+        assert (job["sent_at"], job["attempts"], job["last_error"]) == (quiet_moment, 1, None)
+
+
+def test_a_refused_recipient_fails_alone(db, accounts, quiet_moment):
+    coachees = [register_coachee(accounts) for _ in range(3)]
+    refused, *welcome = coachees
+    booked = confirmations_queued(db, coachees, quiet_moment)
+
+    with scripted_smtp_server(refused=frozenset({refused["email"]})) as server:
+        send_due_mails(work_at(db, quiet_moment, accounts), mailer_for(server.config))
+
+    assert server.connections == 1
+    assert [len(server.received(to=coachee["email"])) for coachee in welcome] == [1, 1]
+    failed = job_of(db, booked[0], CONFIRMATION)
+    assert (failed["sent_at"], failed["attempts"]) == (None, 1)
+    assert failed["last_error"] == "SMTPRecipientsRefused 550"
+    assert [job_of(db, booking, CONFIRMATION)["sent_at"] for booking in booked[1:]] == [
+        quiet_moment,
+        quiet_moment,
+    ]
+
+
+def test_the_smtp_server_gone_mid_batch_leaves_the_unsent_jobs_for_a_later_attempt(
+    db, accounts, quiet_moment, smtp_config, smtp_sink
+):
+    coachees = [register_coachee(accounts) for _ in range(4)]
+    emails = [coachee["email"] for coachee in coachees]
+    booked = dict(zip(emails, confirmations_queued(db, coachees, quiet_moment), strict=True))
+    retry = {"MAIL_RETRY_BASE_SECONDS": 30}
+
+    with scripted_smtp_server(hang_up_after=2) as server:
+        sent = send_due_mails(
+            work_at(db, quiet_moment, accounts), mailer_for(server.config, **retry)
+        )
+
+    assert (sent, server.connections, len(server.accepted)) == (2, 1, 2)
+    accepted = {message["To"].addresses[0].addr_spec for message in server.accepted}
+    for email, booking in booked.items():
+        job = job_of(db, booking, CONFIRMATION)
+        if email in accepted:
+            assert (job["sent_at"], job["last_error"]) == (quiet_moment, None)
+        else:
+            assert job["sent_at"] is None
+            assert job["last_error"].startswith("SMTPServerDisconnected")
+            assert job["next_attempt_at"] == quiet_moment + timedelta(seconds=30)
+
+    later = quiet_moment + timedelta(seconds=30)
+    assert send_due_mails(work_at(db, later, accounts), mailer_for(smtp_config, **retry)) == 2
+    for email, booking in booked.items():
+        assert len(smtp_sink.received(to=email)) == (0 if email in accepted else 1)
+        assert job_of(db, booking, CONFIRMATION)["sent_at"] is not None
+
+
+def test_an_account_gone_closes_only_its_job(db, accounts, coachee, quiet_moment):
+    [gone, kept] = confirmations_queued(db, [{"id": uuid.uuid4()}, coachee], quiet_moment)
+
+    with scripted_smtp_server() as server:
+        send_due_mails(work_at(db, quiet_moment, accounts), mailer_for(server.config))
+
+    assert len(server.received(to=coachee["email"])) == 1
+    assert job_of(db, gone, CONFIRMATION)["last_error"] == "not sent: the coachee's account is gone"
+    assert job_of(db, kept, CONFIRMATION)["last_error"] is None
+    assert job_of(db, kept, CONFIRMATION)["sent_at"] == quiet_moment
+
+
+def test_a_batch_whose_recipients_cannot_be_asked_for_is_tried_again_later(
+    db, coachee, quiet_moment, rabbit_config
+):
+    [booking] = confirmations_queued(db, [coachee], quiet_moment)
+
+    with (
+        ServiceRpcProxy("accounts_nowhere", rabbit_config) as absent,
+        scripted_smtp_server() as server,
+    ):
+        send_due_mails(work_at(db, quiet_moment, absent), mailer_for(server.config))
+
+    assert (server.connections, server.accepted) == (0, [])
+    job = job_of(db, booking, CONFIRMATION)
+    assert (job["sent_at"], job["attempts"], job["last_error"]) == (None, 1, "UnknownService")
+    assert job["next_attempt_at"] > quiet_moment
 
 
 # The service's own timer entrypoints, with every service running

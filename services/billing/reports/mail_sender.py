@@ -1,19 +1,20 @@
 """Sending the report mails that publishing queues.
 
-`services.infra.mail_queue.send_due` claims each mail and commits the claim before the SMTP
-server is asked anything.
+`services.infra.mail_queue.send_due` claims a batch of mails and commits the claim before the
+SMTP server is asked anything; the batch's reports are read in one query and its mails go over
+one SMTP connection.
 """
 
-import logging
 from datetime import datetime
+
+from sqlalchemy.engine import RowMapping
 
 from services.billing.models import report_mails
 from services.billing.reports import repository as reports_repo
 from services.billing.reports.mail import ReportMail, compose
 from services.infra import mail_queue
+from services.infra.mail_queue import Outcomes
 from services.infra.mailer import SmtpMailer
-
-log = logging.getLogger(__name__)
 
 
 def report_mail(job, report, link_base_url: str) -> ReportMail:
@@ -30,16 +31,25 @@ def report_mail(job, report, link_base_url: str) -> ReportMail:
     )
 
 
-def send_one(session, mailer: SmtpMailer, link_base_url: str, job, now: datetime) -> bool:
-    report = reports_repo.report_by_id(session, job["report_id"])
-    mail = report_mail(job, report, link_base_url)
-    try:
-        mailer.send(compose(mail, mailer.sender, now))
-    except Exception as exc:
-        mail_queue.note_failure(session, report_mails, job, exc, mailer.retry, "report mail")
-        return False
-    mail_queue.close(session, report_mails, job["id"], now)
-    return True
+def send_batch(
+    session,
+    mailer: SmtpMailer,
+    link_base_url: str,
+    batch: list[RowMapping],
+    outcomes: Outcomes,
+    now: datetime,
+) -> None:
+    """Send a claimed batch's mails over one connection."""
+    reports = reports_repo.reports_by_ids(session, {job["report_id"] for job in batch})
+    with mailer.connection() as smtp:
+        for job in batch:
+            try:
+                mail = report_mail(job, reports[job["report_id"]], link_base_url)
+                smtp.send(compose(mail, mailer.sender, now))
+            except Exception as exc:
+                outcomes.failed(job, exc)
+            else:
+                outcomes.sent(job)
 
 
 def send_due_report_mails(session, mailer: SmtpMailer, link_base_url: str, now: datetime) -> int:
@@ -48,6 +58,7 @@ def send_due_report_mails(session, mailer: SmtpMailer, link_base_url: str, now: 
         session,
         report_mails,
         now,
-        mailer.retry,
-        lambda job: send_one(session, mailer, link_base_url, job, now),
+        mailer,
+        "report mail",
+        lambda batch, outcomes: send_batch(session, mailer, link_base_url, batch, outcomes, now),
     )

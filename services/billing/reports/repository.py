@@ -82,6 +82,13 @@ def report_by_id(session, report_id) -> RowMapping | None:
     return session.execute(query.where(reports.c.id == report_id)).mappings().first()
 
 
+def reports_by_ids(session, report_ids) -> dict:
+    """Each report by its id."""
+    query = select(*report_columns()).select_from(with_subscriber(reports))
+    rows = session.execute(query.where(reports.c.id.in_(report_ids))).mappings()
+    return {row["id"]: row for row in rows}
+
+
 def latest_version(session, subscriber_id, period: date) -> int:
     query = select(func.coalesce(func.max(reports.c.version), 0)).where(
         reports.c.subscriber_id == subscriber_id, reports.c.period == period
