@@ -10,7 +10,7 @@ its default.
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.wrappers import Request
 
-from gateway.request_input import accepted
+from gateway.request_input import accepted, schema_instance
 from services.contracts.errors import DomainError
 
 FORM_TOKEN_FIELD = "csrf_token"
@@ -41,7 +41,7 @@ def load_form(schema: type[Schema] | Schema, data: dict, visitor) -> dict:
     """What `schema` accepts of the form; a checkbox's or a yes/no button's text value is the
     boolean it means (the contracts take only JSON's booleans), anything else is refused by the
     schema, and an unchecked box is absent (the field's default)."""
-    schema = schema() if isinstance(schema, type) else schema
+    schema = schema_instance(schema) if isinstance(schema, type) else schema
     data = dict(data)
     for name, field in schema.load_fields.items():
         key = field.data_key or name

@@ -206,7 +206,7 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
         raise RegistrationExpired("This booking took too long; send the form again.")
     if booking["status"] == CONFIRMED:
         booking_confirmed(work, booking)
-    answer = {"booking": bookings_view(work, [booking])[0]}
+    answer = {"booking": bookings_view(work, [booking], [service])[0]}
     if registered is not None:
         answer["username"] = registered["username"]
     return answer

@@ -28,13 +28,15 @@ def booking_view(booking, coach_name: str | None = None) -> dict:
     }
 
 
-def bookings_view(work, rows) -> list[dict]:
+def bookings_view(work, rows, services: list[dict] | None = None) -> list[dict]:
     """Bookings as callers see them: with the names of their coach, service and specification,
     and the moments the rules set for them, so that a page can say what is still possible
-    without knowing the rules itself."""
+    without knowing the rules itself. `services` (with their specifications) are read unless
+    the caller has them already."""
     names = repo.coach_names(work.db, {row["coach_id"] for row in rows})
-    service_ids = list({row["service_id"] for row in rows})
-    services = repo.services_with_specifications(work.db, service_ids, active_only=False)
+    if services is None:
+        service_ids = list({row["service_id"] for row in rows})
+        services = repo.services_with_specifications(work.db, service_ids, active_only=False)
     service_names = {service["id"]: service["name"] for service in services}
     specification_names = {
         spec["id"]: spec["name"] for service in services for spec in service["specifications"]

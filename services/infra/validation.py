@@ -19,13 +19,14 @@ def load(schema: Schema, data, **kwargs) -> dict:
 
 
 MAX_PAGE = 200
+ACTOR = Actor()
 
 
 def actor_of(actor: dict | None) -> dict | None:
     """The `{"account_id", "role"}` the gateway passes along, checked; None for a service."""
     if actor is None:
         return None
-    loaded = load(Actor(), actor)
+    loaded = load(ACTOR, actor)
     return {**loaded, "account_id": str(loaded["account_id"])}
 
 
