@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from services.billing import repository as repo
 from services.billing.rosters import member_number_hash
-from services.billing.subscribers import subscriber_row
+from services.billing.subscribers import subscriber_uuid
 from services.billing.work import Work
 from services.contracts.billing import (
     ELIGIBILITY_MANUAL,
@@ -36,11 +36,11 @@ def eligibility_answer(subscriber: Mapping, on_roster: bool) -> dict:
 
 
 def check_eligibility(work: Work, subscriber_id, member_number: str) -> dict:
-    subscriber = subscriber_row(work.db, subscriber_id)
-    if not subscriber["active"]:
-        raise NotFound("No such subscriber.")
     number_hash = member_number_hash(work.settings.roster_hash_key, member_number)
-    on_roster = subscriber["eligibility_method"] == ELIGIBILITY_ROSTER and repo.is_on_roster(
-        work.db, subscriber["id"], number_hash
+    subscriber = repo.subscriber_and_membership(
+        work.db, subscriber_uuid(subscriber_id), number_hash
     )
+    if subscriber is None or not subscriber["active"]:
+        raise NotFound("No such subscriber.")
+    on_roster = subscriber["eligibility_method"] == ELIGIBILITY_ROSTER and subscriber["on_roster"]
     return eligibility_answer(subscriber, on_roster)

@@ -52,12 +52,15 @@ def with_unique_name(db, save):
         raise
 
 
-def subscriber_row(db, subscriber_id, for_update: bool = False):
+def subscriber_uuid(subscriber_id) -> uuid.UUID:
     try:
-        subscriber_uuid = uuid.UUID(str(subscriber_id))
+        return uuid.UUID(str(subscriber_id))
     except ValueError:
         raise NotFound("No such subscriber.") from None
-    row = repo.subscriber_by_id(db, subscriber_uuid, for_update)
+
+
+def subscriber_row(db, subscriber_id, for_update: bool = False):
+    row = repo.subscriber_by_id(db, subscriber_uuid(subscriber_id), for_update)
     if row is None:
         raise NotFound("No such subscriber.")
     return row

@@ -19,17 +19,15 @@ them win, so an account is either booked or discarded, never both and never neit
 Idempotency keys are scoped to their caller: the logged-in account, or for a first booking the
 request itself (its hash without the password, which accounts checks on a replay). The same key
 with another request is refused with `IdempotencyKeyReused`; a replay answers only its own
-caller. The exclusion constraint is the final guard against double booking; its violation
-becomes `SlotTaken`.
+caller. The exclusion constraint is the final guard against double booking: the insert does
+nothing when it collides (with the slot, or with a twin request's key that committed first,
+whose answer is then given), and a slot lost to every free coach becomes `SlotTaken`.
 """
 
 import hashlib
 import json
 import uuid
 from datetime import timedelta
-
-from psycopg.errors import ExclusionViolation, UniqueViolation
-from sqlalchemy.exc import IntegrityError
 
 from services.bookings import repository as repo
 from services.bookings.availability import free_coaches_at
@@ -48,7 +46,7 @@ from services.contracts.bookings import (
     SlotTaken,
 )
 from services.contracts.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
-from services.infra.database import attempt, step
+from services.infra.database import step
 
 SLOT_GONE = "This time is not free any more; choose another."
 KEY_REUSED = "This Idempotency-Key was used for another request; use a new key."
@@ -147,15 +145,12 @@ def replayed(work: Work, request: dict, actor, key: str | None, hashed: str) -> 
 
 
 def insert_with_first_free_coach(work: Work, values: dict, coach_ids: list[str]):
+    """The booking with the first of `coach_ids` still free, or None when each collided."""
     for coach_id in coach_ids:
-        try:
-            with attempt(work.db):
-                return repo.insert_booking(work.db, dict(values, coach_id=coach_id))
-        except IntegrityError as exc:
-            if isinstance(exc.orig, ExclusionViolation):
-                continue
-            raise
-    raise SlotTaken(SLOT_GONE)
+        booking = repo.insert_booking(work.db, dict(values, coach_id=coach_id))
+        if booking is not None:
+            return booking
+    return None
 
 
 def register(work: Work, registration: dict, key: str) -> dict:
@@ -192,13 +187,11 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
     values = booking_values(work, request, service, eligibility, registered, actor)
     values.update(idempotency_key=key, idempotency_scope=key_scope(actor), request_hash=hashed)
     values.update(eligibility_snapshot(profile))
-    try:
-        booking = insert_with_first_free_coach(work, values, coach_ids)
-    except IntegrityError as exc:
-        twin = isinstance(exc.orig, UniqueViolation) and key is not None
-        earlier = replayed(work, request, actor, key, hashed) if twin else None
+    booking = insert_with_first_free_coach(work, values, coach_ids)
+    if booking is None:
+        earlier = replayed(work, request, actor, key, hashed) if key is not None else None
         if earlier is None:
-            raise
+            raise SlotTaken(SLOT_GONE)
         return earlier
     if registered is not None and not repo.book_registration(
         work.db, registered_under, registered["account_id"]

@@ -216,8 +216,12 @@ def busy_periods_of(session, coach_ids: list, start: datetime, end: datetime, ex
     return session.execute(query).mappings().all()
 
 
-def insert_booking(session, values: dict) -> RowMapping:
-    return session.execute(insert(bookings).values(values).returning(bookings)).mappings().one()
+def insert_booking(session, values: dict) -> RowMapping | None:
+    """The new booking, or None when it collides with another: its coach's time (the exclusion
+    constraint) or its idempotency key. PostgreSQL's ON CONFLICT DO NOTHING arbitrates both, so
+    a collision needs no savepoint to undo."""
+    query = pg_insert(bookings).values(values).on_conflict_do_nothing().returning(bookings)
+    return session.execute(query).mappings().first()
 
 
 def booking_by_id(session, booking_id, lock: bool = False) -> RowMapping | None:

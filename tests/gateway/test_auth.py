@@ -44,12 +44,17 @@ def make_request(method="GET", headers=None, cookies=None, remote_addr="192.0.2.
     return request
 
 
+SUBSCRIBER_ID = str(uuid.uuid4())
+
+
 def principal(role=COACHEE) -> dict:
     return {
         "account_id": str(uuid.uuid4()),
         "username": "someone",
         "role": role,
         "name": "Some One",
+        "subscriber_id": SUBSCRIBER_ID if role == COACHEE else None,
+        "member_number": "M-1" if role == COACHEE else None,
         "session_id": str(uuid.uuid4()),
         "csrf_token": CSRF_TOKEN,
         "expires_at": "2027-03-03T10:00:00+00:00",
@@ -150,8 +155,27 @@ def test_caller_is_resolved_from_the_token_and_carries_its_actor(gateway):
     caller = gateway.caller(make_request(headers={"Authorization": "Bearer good"}), roles=(ADMIN,))
 
     gateway.accounts.resolve_session.assert_called_once_with("good")
-    assert caller.actor == {"account_id": logged_in["account_id"], "role": ADMIN}
+    assert caller.actor == {
+        "account_id": logged_in["account_id"],
+        "role": ADMIN,
+        "name": "Some One",
+        "subscriber_id": None,
+        "member_number": None,
+    }
     gateway.dispatch.assert_not_called()
+
+
+def test_a_coachees_actor_carries_the_name_and_membership_their_session_resolved(gateway):
+    """What a booking's eligibility is decided for and billed by, without asking accounts."""
+    gateway.accounts.resolve_session.return_value = principal(COACHEE)
+
+    actor = gateway.caller(make_request(headers={"Authorization": "Bearer good"})).actor
+
+    assert (actor["name"], actor["subscriber_id"], actor["member_number"]) == (
+        "Some One",
+        SUBSCRIBER_ID,
+        "M-1",
+    )
 
 
 def test_cookie_post_without_csrf_token_is_403_and_audited(gateway):
