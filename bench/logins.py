@@ -3,7 +3,8 @@
 Clients log in again and again through `POST /api/session`, each with an account of its own and
 from an address of its own, as real users do (only failed logins are throttled, per account and
 per address). Beside them two probes ask at a steady pace: `GET /api/session` with a bearer token,
-an authenticated request the gateway answers after one `accounts.resolve_session` RPC, and, as a
+an authenticated request the gateway answers after one `accounts.resolve_session` RPC (its
+session cache is off here, `SESSION_CACHE_SECONDS=0`, so every probe asks accounts), and, as a
 control, `GET /api/services`, one RPC to the bookings service, which logins do not touch. The
 probes run alone first, then during the logins.
 
@@ -145,7 +146,7 @@ def measure(stack: Stack) -> list[LoadRow]:
 def run() -> None:
     load_before = os.getloadavg()[0]
     one_hash_ms = hash_ms()
-    with isolated_stack(TRUST_PROXY_HEADERS="true") as stack:
+    with isolated_stack(TRUST_PROXY_HEADERS="true", SESSION_CACHE_SECONDS="0") as stack:
         rows = measure(stack)
     print()
     print(machine_description("Valmennuskalenteri logins", load_before))

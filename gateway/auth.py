@@ -1,7 +1,8 @@
 """Who is calling, and may they: the session token, CSRF, roles and the audit of refusals.
 
 A request is authenticated by `Authorization: Bearer <token>` or by the session cookie; the
-accounts service resolves the token. A browser sends the cookie with any request, also one a
+accounts service resolves the token (through the gateway's `sessions`, which remembers answers
+for a few seconds). A browser sends the cookie with any request, also one a
 hostile page starts, so an unsafe request authenticated by the cookie must also carry the CSRF
 token in `X-CSRF-Token`; a bearer token is never sent by a browser on its own and needs none.
 """
@@ -109,7 +110,7 @@ def denial_event(request: Request, caller: Caller, now: datetime) -> dict:
 
 
 class Authentication:
-    """Mixed into the gateway; needs its `accounts` proxy, `dispatch`, `clock` and `config`."""
+    """Mixed into the gateway; needs its `sessions`, `dispatch`, `clock` and `config`."""
 
     def caller(self, request: Request, roles: tuple[str, ...] = ()) -> Caller:
         """The logged-in caller, refused unless the CSRF check passes and the role is in `roles`.
@@ -119,7 +120,7 @@ class Authentication:
         credential = credential_of(request)
         if credential is None:
             raise ApiError(401, "not_logged_in", "Log in first.")
-        caller = Caller(self.accounts.resolve_session(credential.token), credential)
+        caller = Caller(self.sessions.principal(credential.token), credential)
         sent, expected = request.headers.get(CSRF_HEADER), caller.principal["csrf_token"]
         if not csrf_satisfied(request.method, credential, sent, expected):
             self._audit_denial(request, caller)

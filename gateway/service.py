@@ -25,6 +25,7 @@ from gateway.routes.password_reset import PasswordResetRoutes
 from gateway.routes.preferences import PreferenceRoutes
 from gateway.routes.privacy import PrivacyRoutes
 from gateway.service_calls import TimedRpcProxy
+from gateway.sessions import SessionRevocation, Sessions
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS, MEDIA, PRIVACY
 from services.infra.clock import Clock
 from services.infra.metrics import Metrics
@@ -53,6 +54,7 @@ class GatewayService(
     AdminPeoplePages,
     AdminCataloguePages,
     PrivacyPages,
+    SessionRevocation,
 ):
     name = "gateway"
 
@@ -60,6 +62,7 @@ class GatewayService(
     clock = Clock()
     dispatch = EventDispatcher()
     accounts = TimedRpcProxy(ACCOUNTS)
+    sessions = Sessions()
     bookings = TimedRpcProxy(BOOKINGS)
     billing = TimedRpcProxy(BILLING)
     privacy = TimedRpcProxy(PRIVACY)

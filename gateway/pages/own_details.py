@@ -96,6 +96,7 @@ class OwnDetailsPages:
         except InvalidInput as exc:
             errors = refused_by_service(exc, visitor, "new_password").errors
             return password_form(visitor, errors, status=422)
+        self.sessions.forget_account(visitor.account_id)
         response = redirect(visitor, f"{LOGIN.path}?ilmoitus={PASSWORD_CHANGED}")
         clear_session_cookie(response)
         return response

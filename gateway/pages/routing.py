@@ -73,7 +73,7 @@ def page(
         def answer(self, request, **path_values):
             if max_bytes is not None:
                 request.max_content_length = max_bytes
-            visitor = visitor_of(request, self.accounts.resolve_session)
+            visitor = visitor_of(request, self.sessions.principal)
             try:
                 self.admit(request, visitor, roles)
                 return handler(self, request, visitor, **path_values)

@@ -44,7 +44,8 @@ class Visitor:
 
 
 def visitor_of(request: Request, resolve_session=None) -> Visitor:
-    """The visitor behind `request`; `resolve_session(token)` (accounts') finds their login.
+    """The visitor behind `request`; `resolve_session(token)` (the gateway's `sessions`) finds
+    their login.
 
     Without `resolve_session` (error pages answered before any route) nobody is logged in. A
     session that has ended counts as no login: the page then asks to log in again.

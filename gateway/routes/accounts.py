@@ -127,8 +127,10 @@ class AccountRoutes:
         return response
 
     def close_session(self, caller: Caller, response: Response) -> Response:
-        """Ends the caller's session and removes its cookie in `response`."""
+        """Ends the caller's session, forgotten here at once, and removes its cookie in
+        `response`."""
         self.accounts.log_out(caller.credential.token)
+        self.sessions.forget(caller.credential.token)
         clear_session_cookie(response)
         return response
 
@@ -206,6 +208,7 @@ class AccountRoutes:
             raise ApiError(
                 422, "wrong_password", WRONG_PASSWORD, {"current_password": [WRONG_PASSWORD]}
             ) from None
+        self.sessions.forget_account(caller.account_id)
         response = Response(status=204)
         clear_session_cookie(response)
         return response

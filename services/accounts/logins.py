@@ -13,6 +13,9 @@ from services.infra.database import step
 
 LOGIN_REFUSED = "The username or password is wrong, or the login is not in use."
 FAILURE_CLEANUP_BATCH = 1000
+PRINCIPAL_FIELDS = frozenset({"username", "role", "name", "subscriber_id", "member_number"})
+"""The account's fields a `Principal` may carry: changing one changes what `resolve_session`
+answers for the account's sessions."""
 
 
 def principal_of(account, session_row) -> dict:
@@ -30,6 +33,10 @@ def principal_of(account, session_row) -> dict:
         "csrf_token": session_row["csrf_token"],
         "expires_at": session_row["expires_at"].isoformat(),
     }
+
+
+def changes_principal(changes: dict) -> bool:
+    return not PRINCIPAL_FIELDS.isdisjoint(changes)
 
 
 def is_disabled(account, now) -> bool:
@@ -134,7 +141,9 @@ def resolve_session(work: Work, token: str) -> dict:
 
 
 def log_out(work: Work, token: str) -> None:
-    repo.revoke_session(work.db, token_hash(token), work.now)
+    account_id = repo.revoke_session(work.db, token_hash(token), work.now)
+    if account_id is not None:
+        work.sessions_changed(account_id)
 
 
 def change_password(work: Work, account_id, current: str, new: str, client_address: str) -> None:
@@ -147,4 +156,5 @@ def change_password(work: Work, account_id, current: str, new: str, client_addre
         raise InvalidInput("Choose another password.", {"new_password": problems})
     repo.update_account(work.db, account_id, {"password_hash": work.settings.hashing.hash(new)})
     repo.revoke_all_sessions(work.db, account_id, work.now)
+    work.sessions_changed(account["id"])
     work.audit("password_changed", actor_id=account_id, subject_id=account_id)

@@ -86,6 +86,7 @@ def reset_password(work: Work, confirmation: dict) -> None:
     password_hash = work.settings.hashing.hash(password)
     repo.update_account(work.db, account_id, {"password_hash": password_hash})
     repo.revoke_all_sessions(work.db, account_id, work.now)
+    work.sessions_changed(account_id)
     repo.mark_reset_used(work.db, reset["id"], work.now)
     repo.clear_failures(work.db, account_key(reset["username"]))
     work.audit("password_reset", actor_id=account_id, subject_id=account_id)

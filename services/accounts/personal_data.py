@@ -69,6 +69,7 @@ def erase_account(work: Work, subject_id) -> ErasureResult:
     if account is None or account["erased_at"] is not None:
         return ErasureResult(messages=["No personal data is held about this person."])
     removed = repo.delete_sessions(work.db, account["id"])
+    work.sessions_changed(account["id"])
     removed += repo.delete_resets(work.db, account["id"])
     removed += repo.delete_erasure_requests(work.db, account["id"])
     repo.update_account(

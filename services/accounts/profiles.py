@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 
 from services.accounts import repository as repo
+from services.accounts.logins import changes_principal
 from services.accounts.passwords import password_problems
 from services.accounts.subscription import check_subscription_change
 from services.accounts.usernames import new_username
@@ -133,6 +134,8 @@ def update_account(work: Work, account_id, changes: dict, actor: dict | None) ->
         raise NotFound("No such coachee.")
     check_subscription_change(work, account, changes, actor)
     updated = repo.update_account(work.db, account["id"], changes)
+    if changes_principal(changes):
+        work.sessions_changed(account["id"])
     audit_staff_access(work, actor, account, "profile_changed")
     return ACCOUNT.dump(updated)
 

@@ -166,12 +166,14 @@ def live_session(session, token_hash: bytes, now: datetime) -> RowMapping | None
     return session.execute(query).mappings().first()
 
 
-def revoke_session(session, token_hash: bytes, now: datetime) -> None:
-    session.execute(
+def revoke_session(session, token_hash: bytes, now: datetime) -> uuid.UUID | None:
+    """Ends the session; answers its account, or None when no open session has the token."""
+    return session.execute(
         update(sessions)
         .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
         .values(revoked_at=now)
-    )
+        .returning(sessions.c.account_id)
+    ).scalar()
 
 
 def revoke_all_sessions(session, account_id, now: datetime) -> int:

@@ -3,7 +3,7 @@
 import secrets
 
 from services.accounts import repository as repo
-from services.accounts.logins import is_disabled
+from services.accounts.logins import changes_principal, is_disabled
 from services.accounts.passwords import password_problems
 from services.accounts.profiles import ACCOUNT
 from services.accounts.work import Work
@@ -60,6 +60,8 @@ def update_staff(work: Work, account_id, changes: dict, actor: dict) -> dict:
     if losing_admin and repo.active_admins_except(work.db, account["id"], work.now) == 0:
         raise Conflict(LAST_ADMIN, {"role": [LAST_ADMIN]})
     updated = repo.update_account(work.db, account["id"], changes)
+    if changes_principal(changes):
+        work.sessions_changed(account["id"])
     work.audit("staff_changed", actor_id=actor["account_id"], subject_id=account["id"])
     return ACCOUNT.dump(updated)
 
@@ -77,6 +79,7 @@ def set_disabled(work: Work, account_id, disabling: dict, actor: dict) -> dict:
         updated = repo.update_account(
             work.db, account["id"], {"disabled_until": None, "disabled_permanently": False}
         )
+        work.sessions_changed(account["id"])
         work.audit("login_enabled", actor_id=actor["account_id"], subject_id=account["id"])
         return ACCOUNT.dump(updated)
     if (
@@ -91,6 +94,7 @@ def set_disabled(work: Work, account_id, disabling: dict, actor: dict) -> dict:
         {"disabled_until": until, "disabled_permanently": until is None},
     )
     repo.revoke_all_sessions(work.db, account["id"], work.now)
+    work.sessions_changed(account["id"])
     work.outbox.dispatch(
         ACCOUNT_DISABLED,
         {"account_id": str(account["id"]), "until": until.isoformat() if until else None},

@@ -52,6 +52,7 @@ def disable_login(work: Work, subject_id) -> dict:
             work.db, account["id"], {"disabled_permanently": True, "disabled_until": None}
         )
         ended = repo.revoke_all_sessions(work.db, account["id"], work.now)
+        work.sessions_changed(account["id"])
         if not account["disabled_permanently"]:
             disabled = {"account_id": str(account["id"]), "until": None}
             work.outbox.dispatch(ACCOUNT_DISABLED, disabled)

@@ -6,6 +6,10 @@ log_out, change_password, get_account, get_contacts, update_account, search_coac
 create_staff, set_disabled, request_erasure, create_admin, confirm_password, find_coachee,
 coachees_created_before, disable_login, request_password_reset, check_password_reset,
 reset_password, export_personal_data, erase_personal_data.
+
+Events: `account_disabled`, `erasure_requested`, `access_audited`, and `sessions_changed`
+(`SessionsChanged`): what `resolve_session` answers for an account's sessions may have changed,
+so whoever remembers an answer forgets it.
 """
 
 from marshmallow import (
@@ -45,6 +49,7 @@ STAFF_ROLES = (COACH, ADMIN, PRIVACY, SUBSCRIBER)
 ACCOUNT_DISABLED = "account_disabled"
 ERASURE_REQUESTED = "erasure_requested"
 ACCESS_AUDITED = "access_audited"
+SESSIONS_CHANGED = "sessions_changed"
 
 USERNAME_IS_PERMANENT = "The username cannot be changed."
 USERNAME_MAX_LENGTH = 64
@@ -205,6 +210,13 @@ class Principal(Schema):
     session_id = fields.UUID()
     csrf_token = fields.String()
     expires_at = timestamp()
+
+
+class SessionsChanged(Schema):
+    """The event: ids only, like every event."""
+
+    account_id = fields.UUID(required=True)
+    event_id = fields.UUID(required=True)
 
 
 class LoginResult(Schema):

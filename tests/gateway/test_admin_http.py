@@ -9,7 +9,8 @@ from nameko.testing.services import entrypoint_waiter
 
 from services.contracts.accounts import ACCESS_AUDITED
 from services.infra.clock import Clock, SettableClock
-from tests.gateway.api_client import unique
+from tests.gateway.api_client import ApiClient, unique
+from tests.gateway.conftest import start_gateway
 
 
 class AuditListener:
@@ -143,18 +144,26 @@ def test_a_temporary_disabling_ends_by_itself(client, service_containers, admin,
     assert client.try_log_in(coachee.username, coachee.password).status_code == 200
 
 
-def test_login_ends_after_its_lifetime(client, service_containers, make_coachee):
+def test_login_ends_after_its_lifetime(
+    service_containers, container_factory, base_config, make_coachee
+):
+    """The gateway reads the clock accounts reads, as in production: it remembers a resolved
+    session, but never past the session's end by that clock."""
     clock = set_accounts_clock(service_containers, datetime.now(UTC))
     coachee = make_coachee()
-    short = client.log_in(coachee.username, coachee.password)
-    remembered = client.log_in(coachee.username, coachee.password, remember_me=True)
+    with ApiClient(start_gateway(container_factory, base_config, clock=clock)) as client:
+        short = client.log_in(coachee.username, coachee.password)
+        remembered = client.log_in(coachee.username, coachee.password, remember_me=True)
+        assert client.request("GET", "/api/me", headers=short.with_bearer()).status_code == 200
 
-    clock.advance(timedelta(hours=48, seconds=1))
+        clock.advance(timedelta(hours=48, seconds=1))
 
-    assert client.request("GET", "/api/me", headers=short.with_bearer()).status_code == 401
-    assert client.request("GET", "/api/me", headers=remembered.with_bearer()).status_code == 200
-    clock.advance(timedelta(days=12))
-    assert client.request("GET", "/api/me", headers=remembered.with_bearer()).status_code == 401
+        assert client.request("GET", "/api/me", headers=short.with_bearer()).status_code == 401
+        remembered_me = client.request("GET", "/api/me", headers=remembered.with_bearer())
+        assert remembered_me.status_code == 200
+        clock.advance(timedelta(days=12))
+        remembered_me = client.request("GET", "/api/me", headers=remembered.with_bearer())
+        assert remembered_me.status_code == 401
 
 
 def test_disabling_until_a_time_without_an_offset_is_422_naming_the_field(

@@ -1,7 +1,7 @@
 """Resolving the caller: bearer or cookie, the CSRF decision, roles, audit of refusals."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from unittest.mock import call
 
 import pytest
@@ -20,6 +20,7 @@ from gateway.auth import (
 from gateway.cookies import SESSION_COOKIE
 from gateway.errors import ApiError
 from gateway.service import GatewayService
+from gateway.sessions import ResolvedSessions, SessionCache
 from services.contracts.accounts import ACCESS_AUDITED, ADMIN, COACHEE
 from services.contracts.errors import Unauthenticated
 from services.infra.clock import SettableClock
@@ -128,8 +129,12 @@ def test_trusted_proxy_without_forwarded_header_falls_back_to_the_peer():
 
 @pytest.fixture
 def gateway():
+    """The gateway's worker with mocks for its dependencies, but its real session cache in
+    front of the mocked accounts."""
     service = worker_factory(GatewayService)
     service.clock = SettableClock(NOW)
+    cache = SessionCache(timedelta(seconds=10), 100)
+    service.sessions = ResolvedSessions(cache, service.accounts.resolve_session, service.clock)
     return service
 
 
