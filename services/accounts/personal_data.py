@@ -93,10 +93,15 @@ def erase_account(work: Work, subject_id) -> ErasureResult:
 
 
 def request_erasure(work: Work, account_id, password: str, client_address: str) -> dict:
-    account = repo.account_by_id(work.db, account_id)
+    """The person's erasure request; one already waiting is answered again (a form sent twice
+    starts one erasure). The account row is locked, so two sent at once cannot both insert."""
+    account = repo.account_by_id(work.db, account_id, lock=True)
     if account is None:
         raise Unauthenticated("Please log in.")
     confirm_password(work, account, password, client_address)
+    pending = repo.pending_erasure_request(work.db, account["id"])
+    if pending is not None:
+        return {"request_id": str(pending)}
     request_id = repo.insert_erasure_request(work.db, account["id"], work.now)
     work.outbox.dispatch(
         ERASURE_REQUESTED, {"request_id": str(request_id), "account_id": str(account["id"])}

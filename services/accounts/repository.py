@@ -17,8 +17,11 @@ from services.accounts.models import (
 from services.contracts.accounts import ADMIN, COACHEE, STAFF_ROLES
 
 
-def account_by_id(session, account_id) -> RowMapping | None:
-    return session.execute(select(accounts).where(accounts.c.id == account_id)).mappings().first()
+def account_by_id(session, account_id, lock: bool = False) -> RowMapping | None:
+    query = select(accounts).where(accounts.c.id == account_id)
+    if lock:
+        query = query.with_for_update()
+    return session.execute(query).mappings().first()
 
 
 def contacts_of(session, account_ids) -> list[RowMapping]:
@@ -232,6 +235,12 @@ def insert_erasure_request(session, account_id, now: datetime) -> uuid.UUID:
         insert(erasure_requests).values(id=request_id, account_id=account_id, requested_at=now)
     )
     return request_id
+
+
+def pending_erasure_request(session, account_id) -> uuid.UUID | None:
+    """The account's erasure request not carried out yet (requests go with the erasure)."""
+    query = select(erasure_requests.c.id).where(erasure_requests.c.account_id == account_id)
+    return session.execute(query.order_by(erasure_requests.c.requested_at).limit(1)).scalar()
 
 
 def delete_erasure_requests(session, account_id) -> int:

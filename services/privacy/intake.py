@@ -95,7 +95,12 @@ def register_request(work: Work, data: dict, actor: dict | None) -> dict:
 
 
 def request_own_export(work: Work, account_id: str, username: str) -> dict:
-    """The person's own export request, after the gateway had the password re-entered."""
+    """The person's own export request, after the gateway had the password re-entered; one
+    still being made is answered again (a form sent twice makes one export)."""
+    repo.lock_subject(work.db, account_id)
+    waiting = repo.open_request_of(work.db, account_id, EXPORT, BY_SUBJECT)
+    if waiting is not None:
+        return request_view(waiting, repo.steps_of(work.db, waiting["id"]), work.now)
     request = open_request(
         work,
         {

@@ -62,6 +62,22 @@ def update_request(session, request_id, values: dict) -> RowMapping:
     return session.execute(query).mappings().one()
 
 
+def lock_subject(session, subject_id) -> None:
+    """Serialise the subject's own requests until the transaction ends."""
+    key = func.hashtextextended(f"privacy-subject:{subject_id}", 0)
+    session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def open_request_of(session, subject_id, kind: str, origin: str) -> RowMapping | None:
+    query = select(subject_requests).where(
+        subject_requests.c.subject_id == subject_id,
+        subject_requests.c.kind == kind,
+        subject_requests.c.origin == origin,
+        subject_requests.c.status == OPEN,
+    )
+    return session.execute(query.order_by(subject_requests.c.received_at)).mappings().first()
+
+
 def requests_of_subject(session, subject_id) -> list[RowMapping]:
     query = (
         select(subject_requests)

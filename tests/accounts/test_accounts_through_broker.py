@@ -4,7 +4,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
 
+from services.contracts.accounts import ERASURE_REQUESTED
 from services.contracts.errors import (
     Conflict,
     Forbidden,
@@ -13,6 +16,7 @@ from services.contracts.errors import (
     Throttled,
     Unauthenticated,
 )
+from services.infra.tables import outbox
 from tests.accounts.conftest import PASSWORD, log_in, unique
 
 
@@ -236,6 +240,23 @@ def test_erasure_request_needs_the_password(accounts, registration):
     with pytest.raises(Unauthenticated):
         accounts.request_erasure(created["account_id"], "väärä-salasana-1")
     assert accounts.request_erasure(created["account_id"], PASSWORD)["request_id"]
+
+
+def test_an_erasure_request_sent_twice_is_one_request(accounts, registration, service_databases):
+    created = accounts.register_coachee(registration)
+    both = [accounts.request_erasure.call_async(created["account_id"], PASSWORD) for _ in range(2)]
+    first, second = (call.result() for call in both)
+
+    assert first == second
+    assert accounts.request_erasure(created["account_id"], PASSWORD) == first
+    engine = create_engine(service_databases["accounts"], poolclass=NullPool)
+    announced = select(func.count()).where(
+        outbox.c.event_type == ERASURE_REQUESTED,
+        outbox.c.payload["account_id"].astext == created["account_id"],
+    )
+    with engine.connect() as connection:
+        assert connection.execute(announced).scalar() == 1
+    engine.dispose()
 
 
 def test_export_holds_the_profile_and_login_sessions(accounts, registration):

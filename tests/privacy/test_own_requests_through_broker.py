@@ -53,6 +53,20 @@ def test_a_coachee_sees_their_own_requests_newest_first_and_no_one_elses(
     assert [item["id"] for item in other_own] == [others["id"]]
 
 
+def test_an_own_export_sent_twice_is_one_request_until_it_is_made(rpc, catalogue, subscribers):
+    coachee = another_coachee(rpc, catalogue, subscribers["roster"]["id"])
+    both = [
+        rpc.privacy.request_own_export.call_async(coachee["account_id"], coachee["username"])
+        for _ in range(2)
+    ]
+    first, second = (call.result() for call in both)
+
+    assert first["id"] == second["id"]
+    completed(rpc, first["id"])
+    later = rpc.privacy.request_own_export(coachee["account_id"], coachee["username"])
+    assert later["id"] != first["id"]
+
+
 def test_an_id_that_is_not_an_account_is_not_found(rpc):
     with pytest.raises(NotFound):
         rpc.privacy.list_subject_requests("not-an-id")
