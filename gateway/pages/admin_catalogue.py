@@ -49,11 +49,12 @@ LISTS = ("delivery_methods", "service_ids")
 
 
 class AdminCataloguePages:
-    def catalogue_services(self) -> list[dict]:
-        return self.bookings.list_services()["items"]
+    def catalogue_services(self, visitor) -> list[dict]:
+        """Every service, those taken out of use too (they can be put back)."""
+        return self.bookings.list_services(True, visitor.caller.actor)["items"]
 
-    def catalogue_service(self, service_id: str) -> dict:
-        for service in self.catalogue_services():
+    def catalogue_service(self, visitor, service_id: str) -> dict:
+        for service in self.catalogue_services(visitor):
             if service["id"] == service_id:
                 return service
         raise NotFound("No such service.")
@@ -79,10 +80,13 @@ class AdminCataloguePages:
 
     @page("GET", "/hallinta/palvelut", roles=ADMINS)
     def catalogue_page(self, request, visitor):
+        services = self.catalogue_services(visitor)
         context = {
-            "services": self.catalogue_services(),
+            "services": [service for service in services if service["active"]],
+            "inactive_services": [service for service in services if not service["active"]],
             "saved": request.args.get("tallennettu"),
             "removed": request.args.get("poistettu"),
+            "restored": request.args.get("palautettu"),
         }
         return render(visitor, "admin_catalogue/services.html", context)
 
@@ -105,12 +109,12 @@ class AdminCataloguePages:
 
     @page("GET", "/hallinta/palvelut/<service_id>", roles=ADMINS)
     def service_page(self, request, visitor, service_id):
-        service = self.catalogue_service(service_id)
+        service = self.catalogue_service(visitor, service_id)
         return self.service_form_page(visitor, service, service, {})
 
     @page("POST", "/hallinta/palvelut/<service_id>", roles=ADMINS)
     def edit_service_page(self, request, visitor, service_id):
-        service = self.catalogue_service(service_id)
+        service = self.catalogue_service(visitor, service_id)
         posted = form_of(request, lists=LISTS)
         try:
             changes = load_form(ServiceChanges, service_form(posted, creating=False), visitor)
@@ -126,9 +130,15 @@ class AdminCataloguePages:
 
     @page("POST", "/hallinta/palvelut/<service_id>/poista-kaytosta", roles=ADMINS)
     def deactivate_service_page(self, request, visitor, service_id):
-        self.catalogue_service(service_id)
+        self.catalogue_service(visitor, service_id)
         self.bookings.update_service(service_id, {"active": False}, visitor.caller.actor)
         return redirect(visitor, "/hallinta/palvelut?poistettu=1")
+
+    @page("POST", "/hallinta/palvelut/<service_id>/ota-kayttoon", roles=ADMINS)
+    def reactivate_service_page(self, request, visitor, service_id):
+        self.catalogue_service(visitor, service_id)
+        self.bookings.update_service(service_id, {"active": True}, visitor.caller.actor)
+        return redirect(visitor, "/hallinta/palvelut?palautettu=1")
 
     def service_form_page(self, visitor, service, form, errors, status=200):
         context = {"service": service, "form": form, "errors": errors}
@@ -161,7 +171,7 @@ class AdminCataloguePages:
         context = {
             "coaches": coaches,
             "accounts": [a for a in accounts if a["id"] not in linked],
-            "services": self.catalogue_services(),
+            "services": self.catalogue_services(visitor),
             "form": form,
             "errors": errors,
         }
@@ -242,7 +252,7 @@ class AdminCataloguePages:
         context = {
             "coach": coach,
             "coach_form": coach_form_values or coach,
-            "services": self.catalogue_services(),
+            "services": self.catalogue_services(visitor),
             "rows": hour_rows if hour_rows is not None else hours_rows(hours),
             "changes": changes,
             "change_form": change_values or {"kind": "time_off"},

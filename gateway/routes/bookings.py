@@ -20,6 +20,7 @@ from services.contracts.bookings import (
     BookingPage,
     BookingRequest,
     Catalogue,
+    CatalogueQuery,
     CatalogueService,
     Coach,
     CoachChanges,
@@ -52,11 +53,15 @@ class BookingRoutes:
         "GET",
         "/api/services",
         summary="The catalogue",
+        query_schema=CatalogueQuery,
         response_schema=Catalogue,
         tags=("catalogue",),
     )
     def list_catalogue(self, request):
-        return self.bookings.list_services()
+        if not load_query(request, CatalogueQuery)["include_inactive"]:
+            return self.bookings.list_services()
+        caller = self.caller(request, roles=(ADMIN,))
+        return self.bookings.list_services(True, caller.actor)
 
     @api(
         "POST",

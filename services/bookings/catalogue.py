@@ -29,8 +29,12 @@ def service_view(service: dict) -> dict:
     }
 
 
-def list_services(work: Work) -> dict:
-    return {"items": [service_view(s) for s in repo.services_with_specifications(work.db)]}
+def list_services(work: Work, include_inactive: bool = False, actor: dict | None = None) -> dict:
+    """The bookable services; administrators may ask for those taken out of use too."""
+    if include_inactive:
+        require_role(work, actor, ADMIN)
+    services = repo.services_with_specifications(work.db, active_only=not include_inactive)
+    return {"items": [service_view(service) for service in services]}
 
 
 def create_service(work: Work, data: dict, actor: dict) -> dict:

@@ -72,8 +72,8 @@ class BookingsService(ServiceBase):
         )
 
     @rpc(expected_exceptions=DomainError)
-    def list_services(self) -> dict:
-        return catalogue.list_services(self.work())
+    def list_services(self, include_inactive: bool = False, actor: dict | None = None) -> dict:
+        return catalogue.list_services(self.work(), include_inactive is True, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
     def create_service(self, data: dict, actor: dict) -> dict:

@@ -106,6 +106,18 @@ class Catalogue(Schema):
     items = fields.List(fields.Nested(CatalogueService))
 
 
+class CatalogueQuery(Schema):
+    """What `GET /api/services` takes: the bookable services, or with `include_inactive=true`
+    (administrators only) also those taken out of use, so they can be put back."""
+
+    include_inactive = fields.Boolean(
+        load_default=False,
+        truthy={"true"},
+        falsy={"false"},
+        metadata={"description": "true or false"},
+    )
+
+
 class CoachInput(Schema):
     account_id = fields.UUID(
         required=True, metadata={"description": "A coach's or an admin's staff account."}

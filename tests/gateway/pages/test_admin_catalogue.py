@@ -146,6 +146,37 @@ def test_an_admin_adds_edits_and_deactivates_a_service(admin, client):
     assert service["id"] not in [s["id"] for s in listed]
 
 
+def test_a_service_taken_out_of_use_is_listed_apart_and_can_be_put_back(
+    admin, admin_api, client, catalogue
+):
+    service_id = catalogue["service"]["id"]
+    admin.get(f"/hallinta/palvelut/{service_id}")
+    admin.post_form(f"/hallinta/palvelut/{service_id}/poista-kaytosta", {})
+
+    listing = admin.get("/hallinta/palvelut")
+    inactive = listing.text.split('id="inactive-heading"')[1]
+    assert f"/hallinta/palvelut/{service_id}" in inactive
+    form = admin.get(f"/hallinta/palvelut/{service_id}")
+    assert "/ota-kayttoon" in form.text and "/poista-kaytosta" not in form.text
+    put_back = admin.post_form(f"/hallinta/palvelut/{service_id}/ota-kayttoon", {})
+
+    assert put_back.status_code == 303
+    assert "palautettu=1" in put_back.headers["Location"]
+    listed = client.request("GET", "/api/services").json()["items"]
+    assert service_id in [s["id"] for s in listed]
+
+
+def test_only_an_admin_lists_the_services_taken_out_of_use(admin_api, client, catalogue):
+    everything = client.request("GET", "/api/services?include_inactive=true", headers=admin_api)
+    anonymous = client.request("GET", "/api/services?include_inactive=true")
+    garbled = client.request("GET", "/api/services?include_inactive=maybe", headers=admin_api)
+
+    assert everything.status_code == 200
+    assert anonymous.status_code == 401
+    assert garbled.status_code == 422
+    assert "include_inactive" in garbled.json()["error"]["fields"]
+
+
 def test_an_admin_makes_a_coach_whose_hours_the_slot_search_offers_at_once(
     admin, client, admin_api, catalogue
 ):
