@@ -1,6 +1,7 @@
 """Who is looking at a page: their login (if any), language, theme and form token."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from werkzeug.wrappers import Request
 
@@ -12,6 +13,7 @@ from gateway.cookies import (
     new_form_token,
     preferences_in,
 )
+from gateway.pages.form_tokens import masked
 from gateway.pages.i18n import Language, negotiated_language
 from services.contracts.errors import Unauthenticated
 
@@ -36,6 +38,12 @@ class Visitor:
     @property
     def username(self) -> str | None:
         return self.caller.principal.get("username") if self.caller else None
+
+    @cached_property
+    def masked_form_token(self) -> str:
+        """The form token as this response's page holds it: masked once per response, so a
+        page's several forms repeat one text (`form_tokens`)."""
+        return masked(self.form_token)
 
     def _(self, message: str, **values) -> str:
         """`message` in the visitor's language, `%(name)s` filled from `values`."""
