@@ -18,7 +18,8 @@ picker's p95 against the floor's.
 Then one first-time journey as a browser makes it, each static file once (it is cached after):
 the front page, the stylesheet and htmx, the time picker, the next week by htmx, the form, the
 post (a 303) and the confirmation, asking for gzip as browsers do. It prints each answer's bytes
-as received (the gateway gzips the stylesheet and htmx, not pages) and as gzip would send them.
+as received (the gateway gzips pages of 1 KB and more, the stylesheet and htmx) and as gzip at
+level 6 would send them.
 
 `python -m bench.pages --admin` (issue 15) measures instead the administrator's bookings page
 with 10,000 bookings, on a stack set up alike: the 20 coaches' bookings written straight into the

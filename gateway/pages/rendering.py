@@ -4,8 +4,13 @@ The headers are web.md's: a strict CSP without inline code (scripts and styles o
 own static files), `Referrer-Policy: same-origin` (under `no-referrer` Chromium sends
 `Origin: null` on form posts and the origin check would refuse them), no caching, the page's
 language, and `Vary: Cookie` since the same address shows each person their own page.
+
+A page is gzipped when the browser takes it and it is worth it (`MIN_COMPRESSED_BYTES`): its form
+tokens are masked per response (`form_tokens`), so compression cannot leak them (BREACH).
+`Vary: Accept-Encoding` goes on every page, compressed or not.
 """
 
+import gzip
 from functools import cache
 from pathlib import Path
 
@@ -24,12 +29,15 @@ PAGE_HEADERS = {
     "base-uri 'none'",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
-    "Vary": "Cookie",
+    "Vary": "Cookie, Accept-Encoding",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "X-Robots-Tag": "noindex, nofollow",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+MIN_COMPRESSED_BYTES = 1024
+"""Smaller pages (htmx's small fragments) gain too little from gzip to be worth its header."""
+GZIP_LEVEL = 6
 
 
 @cache
@@ -58,8 +66,11 @@ def render(visitor, template: str, context: dict | None = None, status: int = 20
     """The page `template` for `visitor`, with the page headers; 422 for a refused form."""
     page = environment(visitor.language.code).get_template(template)
     html = page.render(visitor=visitor, navigation=navigation_for(visitor), **(context or {}))
-    response = Response(html, status=status, mimetype="text/html")
-    return with_page_headers(response, visitor)
+    response = with_page_headers(Response(html, status=status, mimetype="text/html"), visitor)
+    if visitor.accepts_gzip and response.content_length >= MIN_COMPRESSED_BYTES:
+        response.set_data(gzip.compress(response.get_data(), GZIP_LEVEL, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def with_page_headers(response: Response, visitor) -> Response:

@@ -7,7 +7,6 @@ page (audited, as in the API), and refused a post without the right form token. 
 handler raises becomes an HTML error page with the API's status for it (`gateway.errors`).
 """
 
-import hmac
 from functools import wraps
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from gateway.errors import ApiError
 from gateway.http import JsonWebServer, error_response, secured
 from gateway.observed import ROUTE_KEY
 from gateway.pages.errors import error_page, is_page_path
+from gateway.pages.form_tokens import form_token_matches
 from gateway.pages.forms import FORM_TOKEN_FIELD
 from gateway.pages.navigation import LOGIN
 from gateway.pages.rendering import redirect, render
@@ -100,7 +100,7 @@ class PageSupport:
         if request.method in UNSAFE_METHODS:
             if visitor.caller is None and TEST_COOKIE not in request.cookies:
                 raise CookiesRefused()
-            if not hmac.compare_digest(form_token_sent(request), visitor.form_token):
+            if not form_token_matches(form_token_sent(request), visitor.form_token):
                 if visitor.caller:
                     self._audit_denial(request, visitor.caller)
                 elif SESSION_COOKIE in request.cookies:

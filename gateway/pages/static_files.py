@@ -1,8 +1,9 @@
 """The pages' own stylesheet and scripts, cached by browsers and sent gzipped when accepted.
 
 Compressing them matters: htmx is 52 KB as written and 16 KB gzipped, most of what a first
-visit transfers. They hold nothing secret, so compressing them is safe (pages, which carry
-form tokens, are not compressed: BREACH). Each file is compressed once per version on disk.
+visit transfers. They hold nothing secret, so compressing them is safe (pages are compressed as
+they are rendered, their form tokens masked: see `rendering.py`). Each file is compressed once
+per version on disk.
 """
 
 import gzip

@@ -1,7 +1,10 @@
-"""Who is looking at a page: their login (if any), language, theme and form token."""
+"""Who is looking at a page: their login (if any), language, theme, form token and whether
+their browser takes gzip."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request
 
 from gateway.auth import Caller, Credential
@@ -12,6 +15,7 @@ from gateway.cookies import (
     new_form_token,
     preferences_in,
 )
+from gateway.pages.form_tokens import masked
 from gateway.pages.i18n import Language, negotiated_language
 from services.contracts.errors import Unauthenticated
 
@@ -24,6 +28,7 @@ class Visitor:
     form_token: str
     new_form_token: bool
     path: str
+    accepts_gzip: bool
 
     @property
     def role(self) -> str | None:
@@ -36,6 +41,12 @@ class Visitor:
     @property
     def username(self) -> str | None:
         return self.caller.principal.get("username") if self.caller else None
+
+    @cached_property
+    def masked_form_token(self) -> str:
+        """The form token as this response's page holds it: masked once per response, so a
+        page's several forms repeat one text (`form_tokens`)."""
+        return masked(self.form_token)
 
     def _(self, message: str, **values) -> str:
         """`message` in the visitor's language, `%(name)s` filled from `values`."""
@@ -62,6 +73,7 @@ def visitor_of(request: Request, resolve_session=None) -> Visitor:
     if PREFERENCES_COOKIE not in request.cookies:
         language = negotiated_language(request.headers.get("Accept-Language"))
     form_token = caller.principal["csrf_token"] if caller else form_token_in(request.cookies)
+    encodings = parse_accept_header(request.headers.get("Accept-Encoding"))
     return Visitor(
         caller=caller,
         language=Language(language),
@@ -69,4 +81,5 @@ def visitor_of(request: Request, resolve_session=None) -> Visitor:
         form_token=form_token or new_form_token(),
         new_form_token=caller is None and form_token is None,
         path=request.full_path.rstrip("?"),
+        accepts_gzip=encodings.quality("gzip") > 0,
     )

@@ -107,6 +107,7 @@ def test_htmx_gets_only_the_times_region(browser, setup):
     region = browser.get(times_path(setup), headers={"HX-Request": "true"})
 
     assert region.status_code == 200
+    assert region.headers["Content-Encoding"] == "gzip"
     assert "<html" not in region.text
     assert 'id="viikko-otsikko"' in region.text
     assert TIME_BUTTON.search(region.text)
