@@ -70,12 +70,14 @@ def scrape_every(observation: Observation, ports: list[int]) -> None:
 
 
 @contextmanager
-def observed_stack() -> Iterator[tuple[Stack, Observation]]:
-    """An isolated stack with metrics and tracing on, scraped and exporting meanwhile."""
+def observed_stack(**extra: str) -> Iterator[tuple[Stack, Observation]]:
+    """An isolated stack with metrics and tracing on, scraped and exporting meanwhile; `extra`
+    are more config variables."""
     ports = {component: free_port() for component in METRICS_PORTS}
     sink = OtlpSink((HOST, free_port()))
     sink.start()
     settings = {metrics_port_variable(component): str(port) for component, port in ports.items()}
+    settings.update(extra)
     observation = Observation(sink, ports)
     scraper = threading.Thread(target=scrape_every, args=(observation, list(ports.values())))
     try:

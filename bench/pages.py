@@ -13,7 +13,9 @@ for LOAD_SECONDS each, one after another on the same stack:
 - `GET /api/slots` for the same week: the JSON API's own slot search, what the time picker
   cannot be cheaper than.
 It prints requests per second, p50/p95/p99 and the cores each process used, and the time
-picker's p95 against the floor's.
+picker's p95 against the floor's. Bookings runs as deployed: the same slot search within
+SLOT_CACHE_SECONDS is answered from memory (`services/bookings/slot_cache.py`), as it is when
+many people look at the same week; `bench.bookings` measures the search itself.
 
 Then one first-time journey as a browser makes it, each static file once (it is cached after):
 the front page, the stylesheet and htmx, the time picker, the next week by htmx, the form, the

@@ -85,12 +85,22 @@ def free_coaches_at(
 
 
 def find_slots(work: Work, params: dict) -> dict:
+    """The open slots a search asks for; the same search within the same minute may be answered
+    from `work.searches` (see `slot_cache`)."""
     days = (params["to"] - params["from_"]).days
     if days < 0 or days >= work.rules.max_search_days:
         raise InvalidInput(
             "Choose a shorter range.",
             {"to": [f"From 0 to {work.rules.max_search_days - 1} days after 'from'."]},
         )
+    if work.searches is None:
+        return search_slots(work, params)
+    minute = work.now.replace(second=0, microsecond=0)
+    search = (params["service_id"], params["from_"], params["to"], params["coach_id"], minute)
+    return work.searches.answer(search, lambda: search_slots(work, params))
+
+
+def search_slots(work: Work, params: dict) -> dict:
     service = repo.service_by_id(work.db, params["service_id"])
     if service is None or not service["active"]:
         raise NotFound("No such service.")

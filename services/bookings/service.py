@@ -21,6 +21,7 @@ from services.bookings import (
 )
 from services.bookings.access import visible_booking
 from services.bookings.settings import Rules
+from services.bookings.slot_cache import SlotCache
 from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.bookings import (
@@ -60,6 +61,7 @@ class BookingsService(ServiceBase):
     accounts = RpcProxy(ACCOUNTS)
     billing = RpcProxy(BILLING)
     mailer = Mailer()
+    searches = SlotCache()
 
     def work(self) -> Work:
         return Work(
@@ -69,6 +71,7 @@ class BookingsService(ServiceBase):
             rules=self.rules,
             accounts=self.accounts,
             billing=self.billing,
+            searches=self.searches,
         )
 
     @rpc(expected_exceptions=DomainError)

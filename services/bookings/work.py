@@ -15,3 +15,5 @@ class Work(Audited):
     rules: BookingRules
     accounts: object
     billing: object
+    searches: object = None
+    """`slot_cache.RememberedSearches`; a worker without one searches every time."""
