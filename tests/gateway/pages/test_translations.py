@@ -4,12 +4,13 @@ The failure lists what is missing, by language, as `msgid "…"` lines to paste 
 `gateway/pages/translations/<language>/<area>.po`.
 """
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from gateway.pages.i18n import messages_of
+from gateway.pages.i18n import Language, messages_of
 
 PAGES = Path(__file__).parents[3] / "gateway" / "pages"
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
@@ -34,3 +35,16 @@ def test_the_pages_have_strings_to_translate():
 def test_every_page_string_is_translated(language):
     missing = sorted(finnish_strings() - messages_of(language).keys())
     assert not missing, "\n".join(f'msgid "{message}"' for message in missing)
+
+
+@pytest.mark.parametrize(
+    ("code", "morning", "evening"),
+    [("fi", "9.05", "17.30"), ("sv", "09:05", "17:30"), ("en", "09:05", "17:30")],
+)
+def test_clock_times_are_written_in_helsinki_time_as_each_language_writes_them(
+    code, morning, evening
+):
+    language = Language(code)
+
+    assert language.time_text("2027-03-02T07:05:00+00:00") == morning
+    assert language.time_text(datetime(2027, 7, 1, 14, 30, tzinfo=UTC)) == evening
