@@ -194,6 +194,27 @@ def test_every_catalogue_page_is_accessible_with_data_and_with_a_refused_form(
     photographed(page, "admin-catalogue-feedback-refused")
 
 
+def test_a_service_taken_out_of_use_is_put_back_from_its_page(admin_page, catalogue):
+    page = admin_page
+    setup = catalogue()
+    name = setup["service"]["name"]
+    page.goto(f"/hallinta/palvelut/{setup['service']['id']}")
+    page.get_by_role("button", name="Poista palvelu käytöstä").click()
+    expect(page.get_by_role("status")).to_contain_text("poistettu käytöstä")
+
+    taken_out = page.get_by_role("list", name="Käytöstä poistetut palvelut")
+    expect(taken_out.get_by_role("link", name=name)).to_be_visible()
+    assert_accessible(page)
+    photographed(page, "admin-catalogue-services-taken-out")
+    taken_out.get_by_role("link", name=name).click()
+    assert_accessible(page)
+    photographed(page, "admin-catalogue-service-taken-out")
+    page.get_by_role("button", name="Ota palvelu käyttöön").click()
+
+    expect(page.get_by_role("status")).to_contain_text("otettu uudelleen käyttöön")
+    expect(page.get_by_role("table").get_by_role("link", name=name)).to_be_visible()
+
+
 @pytest.fixture
 def published(site, admin_page):
     """A subscriber with three billable lines in June 2025, its report published."""
