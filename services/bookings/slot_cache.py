@@ -13,6 +13,7 @@ taken between looking and booking always could.
 """
 
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -34,7 +35,6 @@ SLOTS_DEPEND_ON = frozenset(
         "bookings",
     }
 )
-WROTE_SLOT_DATA = "wrote_slot_data"
 
 
 @dataclass(frozen=True)
@@ -78,19 +78,22 @@ class RememberedSearches:
 
 def watch_writes(engine: Engine, tables: frozenset[str], changed: Callable[[], None]) -> None:
     """Call `changed` when a statement writes to one of `tables`, and again when that
-    statement's transaction commits."""
+    statement's transaction commits. The connections that wrote are remembered by identity:
+    a connection the database dropped must not be asked anything while it is rolled back."""
+    wrote: weakref.WeakSet = weakref.WeakSet()
 
     def before_execute(connection, statement, *args) -> None:
         if isinstance(statement, UpdateBase) and statement.table.name in tables:
-            connection.info[WROTE_SLOT_DATA] = True
+            wrote.add(connection)
             changed()
 
     def after_commit(connection) -> None:
-        if connection.info.pop(WROTE_SLOT_DATA, False):
+        if connection in wrote:
+            wrote.discard(connection)
             changed()
 
     def after_rollback(connection) -> None:
-        connection.info.pop(WROTE_SLOT_DATA, False)
+        wrote.discard(connection)
 
     event.listen(engine, "before_execute", before_execute)
     event.listen(engine, "commit", after_commit)
