@@ -8,8 +8,8 @@ message is redelivered:
 1. A `registrations` row is opened and committed (`open`) before accounts is asked to register;
    its key is derived from the request, so a redelivered or repeated request opens no other.
 2. accounts registers the account under that key (a repeat returns the same account).
-3. The booking is inserted and, in the same transaction, the row is decided `booked` if, and only
-   if, it is still `open`.
+3. The row is decided `booked` if, and only if, it is still `open`, and the booking is inserted
+   in the same transaction (the row stays locked until it commits or rolls back).
 4. The `settle_registrations` timer decides rows open longer than `REGISTRATION_TIMEOUT_SECONDS`
    as `abandoned` and then has accounts discard the account registered under the key.
 
@@ -19,9 +19,12 @@ them win, so an account is either booked or discarded, never both and never neit
 Idempotency keys are scoped to their caller: the logged-in account, or for a first booking the
 request itself (its hash without the password, which accounts checks on a replay). The same key
 with another request is refused with `IdempotencyKeyReused`; a replay answers only its own
-caller. The exclusion constraint is the final guard against double booking: the insert does
-nothing when it collides (with the slot, or with a twin request's key that committed first,
-whose answer is then given), and a slot lost to every free coach becomes `SlotTaken`.
+caller. A request is looked up under its key only when it cannot be booked as new: its slot is
+taken (by the booking it repeats, too), its insert collides with the key, its registration was
+already booked, or it is refused; a new request, the usual case, costs no lookup. The exclusion
+constraint is the final guard against double booking: the insert does nothing when it collides
+(with the slot, or with a twin request's key that committed first, whose answer is then given),
+and a slot lost to every free coach becomes `SlotTaken`.
 """
 
 import hashlib
@@ -49,6 +52,7 @@ from services.contracts.errors import Forbidden, InvalidInput, NotFound, Unauthe
 from services.infra.database import step
 
 SLOT_GONE = "This time is not free any more; choose another."
+TOOK_TOO_LONG = "This booking took too long; send the form again."
 KEY_REUSED = "This Idempotency-Key was used for another request; use a new key."
 FIRST_BOOKING_SCOPE = "first-booking"
 REPLAY_ADDRESS = "booking-replay"
@@ -158,18 +162,34 @@ def register(work: Work, registration: dict, key: str) -> dict:
     with step(work.db):
         state = repo.open_registration(work.db, key, work.now)
     if state != repo.REGISTRATION_OPEN:
-        raise RegistrationExpired("This booking took too long; send the form again.")
+        raise RegistrationExpired(TOOK_TOO_LONG)
     try:
         return work.accounts.register_coachee(REGISTRATION.dump(registration), key)
     except InvalidInput as exc:
         raise InvalidInput(exc.message, {"coachee": exc.fields}) from None
 
 
+REFUSALS_A_REPLAY_ANSWERS = (InvalidInput, NotEligible, RegistrationExpired, SlotTaken)
+"""What a new request may be refused with although its key holds an earlier answer: the earlier
+booking took the slot, the registration was booked, or the service or roster changed since."""
+
+
 def create_booking(work: Work, request: dict, actor: dict | None, key: str | None) -> dict:
     hashed = request_hash(request)
-    earlier = replayed(work, request, actor, key, hashed)
-    if earlier is not None:
-        return earlier
+    try:
+        return new_booking(work, request, actor, key, hashed)
+    except REFUSALS_A_REPLAY_ANSWERS as refusal:
+        earlier = replayed(work, request, actor, key, hashed)
+        if earlier is not None:
+            return earlier
+        if isinstance(refusal, NotEligible):
+            work.audit_refusal(
+                "booking_refused_not_eligible", actor_id=actor and actor["account_id"]
+            )
+        raise
+
+
+def new_booking(work: Work, request: dict, actor, key: str | None, hashed: str) -> dict:
     profile = coachee_identity(request, actor)
     service = checked_service(work, request)
     coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
@@ -177,26 +197,20 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
         raise SlotTaken(SLOT_GONE)
     eligibility = eligibility_of(work, profile)
     if eligibility["decision"] == NOT_ELIGIBLE:
-        work.audit_refusal("booking_refused_not_eligible", actor_id=actor and actor["account_id"])
         raise NotEligible(eligibility["reason"])
 
     registered = None
     if actor is None:
         registered_under = registration_key(key, hashed)
         registered = register(work, request["coachee"], registered_under)
+        if not repo.book_registration(work.db, registered_under, registered["account_id"]):
+            raise RegistrationExpired(TOOK_TOO_LONG)
     values = booking_values(work, request, service, eligibility, registered, actor)
     values.update(idempotency_key=key, idempotency_scope=key_scope(actor), request_hash=hashed)
     values.update(eligibility_snapshot(profile))
     booking = insert_with_first_free_coach(work, values, coach_ids)
     if booking is None:
-        earlier = replayed(work, request, actor, key, hashed) if key is not None else None
-        if earlier is None:
-            raise SlotTaken(SLOT_GONE)
-        return earlier
-    if registered is not None and not repo.book_registration(
-        work.db, registered_under, registered["account_id"]
-    ):
-        raise RegistrationExpired("This booking took too long; send the form again.")
+        raise SlotTaken(SLOT_GONE)
     if booking["status"] == CONFIRMED:
         booking_confirmed(work, booking)
     answer = {"booking": bookings_view(work, [booking], [service])[0]}

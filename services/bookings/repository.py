@@ -240,11 +240,14 @@ def booking_by_idempotency_key(session, scope: str, key: str) -> RowMapping | No
 
 def open_registration(session, registration_key: str, now: datetime) -> str:
     """Open the registration unless it exists; returns its state."""
-    session.execute(
+    opened = session.execute(
         pg_insert(registrations)
         .values(registration_key=registration_key, state=REGISTRATION_OPEN, opened_at=now)
         .on_conflict_do_nothing()
-    )
+        .returning(registrations.c.state)
+    ).scalar_one_or_none()
+    if opened is not None:
+        return opened
     query = select(registrations.c.state).where(
         registrations.c.registration_key == registration_key
     )

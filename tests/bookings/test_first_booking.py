@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from services.contracts.bookings import IdempotencyKeyReused, SlotTaken
+from services.contracts.bookings import IdempotencyKeyReused, NotEligible, SlotTaken
 from tests.bookings.conftest import booking_request, coachee_form, logged_in_actor, unique
 from tests.conftest import run_now
 
 TUESDAY_9 = "2027-03-02T09:00:00+02:00"
 TUESDAY_11 = "2027-03-02T11:00:00+02:00"
+WEDNESDAY_9 = "2027-03-03T09:00:00+02:00"
 TIMEOUT = timedelta(seconds=120)
 
 
@@ -63,7 +64,7 @@ def test_a_logged_in_coachees_key_is_their_own(rpc, catalogue, subscribers):
     ]
     actors = [logged_in_actor(rpc, coachee) for coachee in coachees]
     key = unique("key-")
-    wednesday = booking_request(catalogue, "2027-03-03T09:00:00+02:00")
+    wednesday = booking_request(catalogue, WEDNESDAY_9)
     thursday = booking_request(catalogue, "2027-03-04T09:00:00+02:00")
 
     mine = rpc.bookings.create_booking(wednesday, actors[0], key)
@@ -118,3 +119,27 @@ def test_a_booked_registration_is_never_discarded(rpc, containers, catalogue, su
 
     account = rpc.accounts.get_account(answer["booking"]["coachee_id"], None)
     assert account["username"] == answer["username"]
+
+
+def refusals_audited(engine, action: str) -> int:
+    with engine.connect() as connection:
+        query = "SELECT count(*) FROM outbox WHERE payload->>'action' = :action"
+        return connection.execute(text(query), {"action": action}).scalar_one()
+
+
+def test_a_repeat_gets_its_answer_after_the_member_left_the_roster_and_a_new_request_is_refused(
+    rpc, catalogue, subscribers, admin, bookings_engine
+):
+    roster = subscribers["roster"]["id"]
+    first = rpc.bookings.create_booking(booking_request(catalogue, TUESDAY_9, coachee_form(roster)))
+    actor = logged_in_actor(rpc, first)
+    request, key = booking_request(catalogue, TUESDAY_11), unique("key-")
+    booked = rpc.bookings.create_booking(request, actor, key)
+    rpc.billing.replace_roster(roster, "member_number\nM-2\n", admin)
+    audited_before = refusals_audited(bookings_engine, "booking_refused_not_eligible")
+
+    assert rpc.bookings.create_booking(request, actor, key) == booked
+    assert refusals_audited(bookings_engine, "booking_refused_not_eligible") == audited_before
+    with pytest.raises(NotEligible):
+        rpc.bookings.create_booking(booking_request(catalogue, WEDNESDAY_9), actor, unique("key-"))
+    assert refusals_audited(bookings_engine, "booking_refused_not_eligible") == audited_before + 1
