@@ -43,17 +43,18 @@ def open_slots(
         for coach_id, coach in coaches.items()
     }
     changes: dict = {}
-    for row in repo.availability_changes_of(work.db, coach_ids, start, end):
-        changes.setdefault(row["coach_id"], []).append(
-            DatedChange(starts_at=row["starts_at"], ends_at=row["ends_at"], kind=row["kind"])
-        )
     busy: dict = {}
-    for row in repo.busy_periods_of(
+    for row in repo.changes_and_busy_periods_of(
         work.db, coach_ids, start - margin, end + margin, except_booking_id
     ):
-        busy.setdefault(row["coach_id"], []).append(
-            Interval(starts_at=row["starts_at"], ends_at=row["ends_at"])
-        )
+        if row["kind"] is None:
+            busy.setdefault(row["coach_id"], []).append(
+                Interval(starts_at=row["starts_at"], ends_at=row["ends_at"])
+            )
+        elif row["starts_at"] < end and row["ends_at"] > start:
+            changes.setdefault(row["coach_id"], []).append(
+                DatedChange(starts_at=row["starts_at"], ends_at=row["ends_at"], kind=row["kind"])
+            )
     slots_by_coach = {
         str(coach_id): coach_free_slots(
             first_day=first_day,
@@ -74,14 +75,15 @@ def open_slots(
 
 def free_coaches_at(
     work: Work, service: dict, starts_at: datetime, coach_id=None, except_booking_id=None
-) -> list[str]:
-    """The qualified coaches free for a session starting at `starts_at`, best first."""
+) -> dict[str, str]:
+    """The names of the qualified coaches free for a session starting at `starts_at`, by id,
+    best first."""
     day = starts_at.astimezone(HELSINKI).date()
-    slots, _ = open_slots(work, service, day, day, coach_id, except_booking_id)
+    slots, coaches = open_slots(work, service, day, day, coach_id, except_booking_id)
     for slot in slots:
         if slot.starts_at == starts_at:
-            return list(slot.coach_ids)
-    return []
+            return {coach: coaches[coach]["name"] for coach in slot.coach_ids}
+    return {}
 
 
 def find_slots(work: Work, params: dict) -> dict:

@@ -192,8 +192,8 @@ def create_booking(work: Work, request: dict, actor: dict | None, key: str | Non
 def new_booking(work: Work, request: dict, actor, key: str | None, hashed: str) -> dict:
     profile = coachee_identity(request, actor)
     service = checked_service(work, request)
-    coach_ids = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
-    if not coach_ids:
+    free_coaches = free_coaches_at(work, service, request["starts_at"], request["coach_id"])
+    if not free_coaches:
         raise SlotTaken(SLOT_GONE)
     eligibility = eligibility_of(work, profile)
     if eligibility["decision"] == NOT_ELIGIBLE:
@@ -208,12 +208,13 @@ def new_booking(work: Work, request: dict, actor, key: str | None, hashed: str) 
     values = booking_values(work, request, service, eligibility, registered, actor)
     values.update(idempotency_key=key, idempotency_scope=key_scope(actor), request_hash=hashed)
     values.update(eligibility_snapshot(profile))
-    booking = insert_with_first_free_coach(work, values, coach_ids)
+    booking = insert_with_first_free_coach(work, values, list(free_coaches))
     if booking is None:
         raise SlotTaken(SLOT_GONE)
     if booking["status"] == CONFIRMED:
         booking_confirmed(work, booking)
-    answer = {"booking": bookings_view(work, [booking], [service])[0]}
+    coach_name = {booking["coach_id"]: free_coaches[str(booking["coach_id"])]}
+    answer = {"booking": bookings_view(work, [booking], [service], coach_name)[0]}
     if registered is not None:
         answer["username"] = registered["username"]
     return answer

@@ -68,8 +68,10 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
     require_coachee_notice(work, booking, actor)
     service = repo.service_by_id(work.db, booking["service_id"])
     wanted_coach = change["coach_id"] or booking["coach_id"]
-    coach_ids = free_coaches_at(
-        work, service, change["starts_at"], wanted_coach, except_booking_id=booking["id"]
+    coach_ids = list(
+        free_coaches_at(
+            work, service, change["starts_at"], wanted_coach, except_booking_id=booking["id"]
+        )
     )
     if not coach_ids:
         raise SlotTaken("This time is not free; choose another.")

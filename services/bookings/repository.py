@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -204,16 +204,36 @@ def availability_changes_of(session, coach_ids: list, start: datetime, end: date
     return session.execute(query.order_by(availability_changes.c.starts_at)).mappings().all()
 
 
-def busy_periods_of(session, coach_ids: list, start: datetime, end: datetime, except_id=None):
-    query = select(bookings.c.coach_id, bookings.c.starts_at, bookings.c.ends_at).where(
+def changes_and_busy_periods_of(
+    session, coach_ids: list, start: datetime, end: datetime, except_id=None
+) -> list[RowMapping]:
+    """The coaches' availability changes overlapping start..end and the periods their active
+    bookings (with the buffer after each) keep them busy, in one query: each row's `kind` is the
+    change's, or None for a booking."""
+    changes = select(
+        availability_changes.c.coach_id,
+        availability_changes.c.starts_at,
+        availability_changes.c.ends_at,
+        availability_changes.c.kind,
+    ).where(
+        availability_changes.c.coach_id.in_(coach_ids),
+        availability_changes.c.starts_at < end,
+        availability_changes.c.ends_at > start,
+    )
+    busy = select(
+        bookings.c.coach_id,
+        bookings.c.starts_at,
+        bookings.c.ends_at,
+        null().cast(availability_changes.c.kind.type),
+    ).where(
         bookings.c.coach_id.in_(coach_ids),
         bookings.c.status.in_(ACTIVE_STATUSES),
         bookings.c.starts_at < end,
         bookings.c.blocks_until > start,
     )
     if except_id is not None:
-        query = query.where(bookings.c.id != except_id)
-    return session.execute(query).mappings().all()
+        busy = busy.where(bookings.c.id != except_id)
+    return session.execute(changes.union_all(busy).order_by("starts_at")).mappings().all()
 
 
 def insert_booking(session, values: dict) -> RowMapping | None:

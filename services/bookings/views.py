@@ -28,12 +28,16 @@ def booking_view(booking, coach_name: str | None = None) -> dict:
     }
 
 
-def bookings_view(work, rows, services: list[dict] | None = None) -> list[dict]:
+def bookings_view(
+    work, rows, services: list[dict] | None = None, coach_names: dict | None = None
+) -> list[dict]:
     """Bookings as callers see them: with the names of their coach, service and specification,
     and the moments the rules set for them, so that a page can say what is still possible
-    without knowing the rules itself. `services` (with their specifications) are read unless
-    the caller has them already."""
-    names = repo.coach_names(work.db, {row["coach_id"] for row in rows})
+    without knowing the rules itself. `services` (with their specifications) and `coach_names`
+    (by coach id) are read unless the caller has them already."""
+    names = coach_names
+    if names is None:
+        names = repo.coach_names(work.db, {row["coach_id"] for row in rows})
     if services is None:
         service_ids = list({row["service_id"] for row in rows})
         services = repo.services_with_specifications(work.db, service_ids, active_only=False)
