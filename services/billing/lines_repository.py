@@ -53,18 +53,22 @@ def insert_line(session, values: dict) -> None:
 
 def period_locked(session, subscriber_id, period: date) -> bool:
     """Whether the period's report is published. Holds a share lock on the period until the
-    transaction ends, so its report cannot be published while a line is being added."""
-    session.execute(
-        pg_insert(report_periods)
-        .values(subscriber_id=subscriber_id, period=period)
-        .on_conflict_do_nothing()
-    )
+    transaction ends, so its report cannot be published while a line is being added. The
+    period's row is made the first time; usually it exists and one statement does."""
     query = (
         select(report_periods.c.locked_at)
         .where(report_periods.c.subscriber_id == subscriber_id, report_periods.c.period == period)
         .with_for_update(read=True)
     )
-    return session.execute(query).scalar_one() is not None
+    found = session.execute(query).first()
+    if found is None:
+        session.execute(
+            pg_insert(report_periods)
+            .values(subscriber_id=subscriber_id, period=period)
+            .on_conflict_do_nothing()
+        )
+        found = session.execute(query).one()
+    return found.locked_at is not None
 
 
 def lock_open_period(session, subscriber_id, period: date) -> bool:
