@@ -37,8 +37,20 @@ LINE_COPIED_FIELDS = (
 )
 
 
-def session_now(bookings, booking_id) -> dict:
-    return load(SESSION, bookings.get_billing_snapshot(str(booking_id)))
+def session_now(work: Work, booking_id) -> dict:
+    """The booking's session as bookings has it now. Handlers that want sessions at the same
+    time share one call (`infra.coalescing`): under load, one round trip for many events."""
+
+    def snapshots_by_id(booking_ids: list[str]) -> dict:
+        return {
+            snapshot["booking_id"]: snapshot
+            for snapshot in work.bookings.get_billing_snapshots(booking_ids)
+        }
+
+    def missing(booking_id: str) -> NotFound:
+        return NotFound("No such booking.")
+
+    return load(SESSION, work.snapshot_calls.answer(str(booking_id), snapshots_by_id, missing))
 
 
 def member_of(accounts, session: dict) -> dict:
@@ -108,7 +120,7 @@ def record_booking_change(work: Work, booking_id, event_id: str) -> int:
     """Bring the booking's lines in line with the session as bookings has it; returns how many
     lines were added. Doing it again for the same state adds nothing."""
     db, now, grace = work.db, work.now, work.settings.report_grace
-    session = session_now(work.bookings, booking_id)
+    session = session_now(work, booking_id)
     repo.lock_booking(db, session["booking_id"])
     charge = repo.open_charge(db, session["booking_id"])
     change = ledger_change(charge, session)

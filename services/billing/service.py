@@ -34,6 +34,7 @@ from services.contracts.bookings import (
 )
 from services.contracts.errors import DomainError
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
+from services.infra.coalescing import Coalesced
 from services.infra.events import handle_event
 from services.infra.mailer import Mailer
 from services.infra.rpc import rpc
@@ -54,6 +55,7 @@ class BillingService(ServiceBase):
     mailer = Mailer()
     bookings = RpcProxy(BOOKINGS)
     accounts = RpcProxy(ACCOUNTS)
+    snapshot_calls = Coalesced()
 
     def work(self) -> Work:
         return Work(
@@ -64,6 +66,7 @@ class BillingService(ServiceBase):
             now=self.clock.now(),
             bookings=self.bookings,
             accounts=self.accounts,
+            snapshot_calls=self.snapshot_calls,
         )
 
     @rpc(expected_exceptions=DomainError)

@@ -18,3 +18,5 @@ class Work(Audited):
     now: datetime
     bookings: object
     accounts: object
+    snapshot_calls: object
+    """`coalescing.CoalescedCalls`: concurrent handlers share one call for bookings' snapshots."""

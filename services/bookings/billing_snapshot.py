@@ -7,33 +7,41 @@ member's name its eligibility was decided for. Nothing else about the coachee bu
 
 import uuid
 
-from sqlalchemy.exc import NoResultFound
-
-from services.bookings.mail_sender import booking_with_names
+from services.bookings.mail_sender import bookings_with_names
 from services.contracts.billing import BillableSession
 from services.contracts.errors import NotFound
 
 SNAPSHOT = BillableSession()
 
 
-def billing_snapshot(session, booking_id) -> dict:
+def billing_snapshots(session, booking_ids: list) -> list[dict]:
+    """The snapshots of those of `booking_ids` (UUIDs) that exist, in no particular order."""
+    return [
+        SNAPSHOT.dump(
+            {
+                "booking_id": booking["id"],
+                "status": booking["status"],
+                "coachee_id": booking["coachee_id"],
+                "starts_at": booking["starts_at"],
+                "ends_at": booking["ends_at"],
+                "service_name": booking["service_name"],
+                "specification_name": booking["specification_name"],
+                "delivery_method": booking["delivery_method"],
+                "coach_name": booking["coach_name"],
+                "subscriber_id": booking["subscriber_id"],
+                "member_number": booking["member_number"],
+                "member_name": booking["member_name"],
+            }
+        )
+        for booking in bookings_with_names(session, booking_ids).values()
+    ]
+
+
+def billing_snapshot(session, booking_id: str) -> dict:
     try:
-        booking = booking_with_names(session, uuid.UUID(str(booking_id)))
-    except (ValueError, NoResultFound):
-        raise NotFound("No such booking.") from None
-    return SNAPSHOT.dump(
-        {
-            "booking_id": booking["id"],
-            "status": booking["status"],
-            "coachee_id": booking["coachee_id"],
-            "starts_at": booking["starts_at"],
-            "ends_at": booking["ends_at"],
-            "service_name": booking["service_name"],
-            "specification_name": booking["specification_name"],
-            "delivery_method": booking["delivery_method"],
-            "coach_name": booking["coach_name"],
-            "subscriber_id": booking["subscriber_id"],
-            "member_number": booking["member_number"],
-            "member_name": booking["member_name"],
-        }
-    )
+        found = billing_snapshots(session, [uuid.UUID(str(booking_id))])
+    except ValueError:
+        found = []
+    if not found:
+        raise NotFound("No such booking.")
+    return found[0]

@@ -52,11 +52,6 @@ def with_names(query):
     )
 
 
-def booking_with_names(session, booking_id) -> RowMapping:
-    query = with_names(select(bookings)).where(bookings.c.id == booking_id)
-    return session.execute(query).mappings().one()
-
-
 def bookings_with_names(session, booking_ids) -> dict:
     """Each booking by its id, with the names its mails tell."""
     query = with_names(select(bookings)).where(bookings.c.id.in_(booking_ids))

@@ -24,6 +24,7 @@ from services.bookings.settings import Rules
 from services.bookings.slot_cache import SlotCache
 from services.bookings.views import bookings_view
 from services.bookings.work import Work
+from services.contracts.billing import SnapshotQuestion
 from services.contracts.bookings import (
     AvailabilityChangeInput,
     AvailabilityQuery,
@@ -151,6 +152,11 @@ class BookingsService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def get_billing_snapshot(self, booking_id: str) -> dict:
         return billing_snapshot.billing_snapshot(self.db, booking_id)
+
+    @rpc(expected_exceptions=DomainError)
+    def get_billing_snapshots(self, booking_ids: list) -> list[dict]:
+        question = load(SnapshotQuestion(), {"booking_ids": booking_ids})
+        return billing_snapshot.billing_snapshots(self.db, question["booking_ids"])
 
     @rpc(expected_exceptions=DomainError)
     def list_bookings(self, actor: dict, filters: dict | None = None) -> dict:

@@ -6,7 +6,7 @@ replace_roster, check_eligibility, list_reports, get_report, get_report_file, pr
 reissue_report, publish_reports, export_personal_data, erase_personal_data.
 
 Event: `monthly_report_published` (`MonthlyReportPublished`). `BillableSession` is what bookings'
-`get_billing_snapshot` answers: what a billable line needs to know about a booking.
+`get_billing_snapshots` answers: what a billable line needs to know about a booking.
 """
 
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -154,8 +154,19 @@ def period_field(**kwargs) -> fields.String:
     )
 
 
+MAX_SNAPSHOTS_PER_CALL = 100
+
+
+class SnapshotQuestion(Schema):
+    """Which bookings' snapshots billing asks for at once (`bookings.get_billing_snapshots`)."""
+
+    booking_ids = fields.List(
+        fields.UUID(), required=True, validate=validate.Length(min=1, max=MAX_SNAPSHOTS_PER_CALL)
+    )
+
+
 class BillableSession(Schema):
-    """What bookings tells billing about a booking (`bookings.get_billing_snapshot`)."""
+    """What bookings tells billing about a booking (`bookings.get_billing_snapshots`)."""
 
     booking_id = fields.UUID(required=True)
     status = fields.String(required=True)

@@ -122,8 +122,11 @@ def test_a_booking_keeps_the_members_name_subscriber_and_number_for_billing(
     )
 
     member = (form["name"], roster, form["member_number"])
-    for booking in (first["booking"], again["booking"]):
-        snapshot = rpc.bookings.get_billing_snapshot(booking["id"])
+    unknown = str(uuid.uuid4())
+    asked = [first["booking"]["id"], unknown, again["booking"]["id"]]
+    snapshots = rpc.bookings.get_billing_snapshots(asked)
+    assert {s["booking_id"] for s in snapshots} == {first["booking"]["id"], again["booking"]["id"]}
+    for snapshot in [*snapshots, rpc.bookings.get_billing_snapshot(first["booking"]["id"])]:
         assert (
             snapshot["member_name"],
             snapshot["subscriber_id"],
@@ -334,3 +337,16 @@ def test_slots_keep_helsinki_wall_time_across_daylight_saving_changes(
 
     assert slots[0]["starts_at"] == first_slot
     assert len(slots) == 15
+
+
+@pytest.mark.parametrize("asked", [[], ["not-an-id"], [str(uuid.uuid4())] * 101, "kirja"])
+def test_snapshots_are_asked_for_by_1_to_100_booking_ids(rpc, asked):
+    with pytest.raises(InvalidInput) as refused:
+        rpc.bookings.get_billing_snapshots(asked)
+    assert "booking_ids" in refused.value.fields
+
+
+def test_an_unknown_or_malformed_booking_has_no_snapshot(rpc):
+    for booking_id in (str(uuid.uuid4()), "kirja"):
+        with pytest.raises(NotFound):
+            rpc.bookings.get_billing_snapshot(booking_id)
