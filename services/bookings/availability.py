@@ -17,6 +17,22 @@ from services.contracts.errors import InvalidInput, NotFound
 from services.infra.clock import HELSINKI
 
 
+def service_by_id(work: Work, service_id) -> dict | None:
+    """The service with its specifications, active or not, as remembered for a moment."""
+    return work.catalogue_reads.answer(
+        ("service", str(service_id)), lambda: repo.service_by_id(work.db, service_id)
+    )
+
+
+def qualified_coaches(work: Work, service_id, coach_id=None) -> list[dict]:
+    """The service's active coaches (or the one asked for) with their hours, as remembered for a
+    moment."""
+    return work.catalogue_reads.answer(
+        ("coaches", str(service_id), coach_id and str(coach_id)),
+        lambda: repo.qualified_coaches(work.db, service_id, coach_id),
+    )
+
+
 def helsinki_day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first_day, time.min, HELSINKI)
     end = datetime.combine(last_day + timedelta(days=1), time.min, HELSINKI)
@@ -32,7 +48,7 @@ def open_slots(
     except_booking_id=None,
 ) -> tuple[list[OpenSlot], dict]:
     """Open slots for `service` over Helsinki days first_day..last_day, and the coaches by id."""
-    coaches = {c["id"]: c for c in repo.qualified_coaches(work.db, service["id"], coach_id)}
+    coaches = {c["id"]: c for c in qualified_coaches(work, service["id"], coach_id)}
     if not coaches:
         return [], {}
     coach_ids = list(coaches)
@@ -95,15 +111,13 @@ def find_slots(work: Work, params: dict) -> dict:
             "Choose a shorter range.",
             {"to": [f"From 0 to {work.rules.max_search_days - 1} days after 'from'."]},
         )
-    if work.searches is None:
-        return search_slots(work, params)
     minute = work.now.replace(second=0, microsecond=0)
     search = (params["service_id"], params["from_"], params["to"], params["coach_id"], minute)
     return work.searches.answer(search, lambda: search_slots(work, params))
 
 
 def search_slots(work: Work, params: dict) -> dict:
-    service = repo.service_by_id(work.db, params["service_id"])
+    service = service_by_id(work, params["service_id"])
     if service is None or not service["active"]:
         raise NotFound("No such service.")
     slots, coaches = open_slots(work, service, params["from_"], params["to"], params["coach_id"])

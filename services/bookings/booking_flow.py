@@ -33,7 +33,7 @@ import uuid
 from datetime import timedelta
 
 from services.bookings import repository as repo
-from services.bookings.availability import free_coaches_at
+from services.bookings.availability import free_coaches_at, service_by_id
 from services.bookings.notifications import booking_confirmed
 from services.bookings.views import bookings_view
 from services.bookings.work import Work
@@ -61,7 +61,7 @@ REGISTRATION = CoacheeRegistration()
 
 
 def checked_service(work: Work, request: dict) -> dict:
-    service = repo.service_by_id(work.db, request["service_id"])
+    service = service_by_id(work, request["service_id"])
     if service is None or not service["active"]:
         raise InvalidInput("Unknown service.", {"service_id": ["Unknown service."]})
     problems = {}

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.bookings import repository as repo
 from services.bookings.access import visible_booking
-from services.bookings.availability import free_coaches_at
+from services.bookings.availability import free_coaches_at, service_by_id
 from services.bookings.notifications import (
     booking_cancelled,
     booking_completed,
@@ -66,7 +66,7 @@ def reschedule(work: Work, booking_id, change: dict, actor: dict) -> dict:
     booking = visible_booking(work, booking_id, actor, lock=True)
     require_active(booking)
     require_coachee_notice(work, booking, actor)
-    service = repo.service_by_id(work.db, booking["service_id"])
+    service = service_by_id(work, booking["service_id"])
     wanted_coach = change["coach_id"] or booking["coach_id"]
     coach_ids = list(
         free_coaches_at(

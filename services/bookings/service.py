@@ -21,7 +21,7 @@ from services.bookings import (
 )
 from services.bookings.access import visible_booking
 from services.bookings.settings import Rules
-from services.bookings.slot_cache import SlotCache
+from services.bookings.slot_cache import CATALOGUE_DEPENDS_ON, SLOTS_DEPEND_ON, RememberedAnswers
 from services.bookings.views import bookings_view
 from services.bookings.work import Work
 from services.contracts.billing import SnapshotQuestion
@@ -62,7 +62,8 @@ class BookingsService(ServiceBase):
     accounts = RpcProxy(ACCOUNTS)
     billing = RpcProxy(BILLING)
     mailer = Mailer()
-    searches = SlotCache()
+    searches = RememberedAnswers(SLOTS_DEPEND_ON, "SLOT_CACHE")
+    catalogue_reads = RememberedAnswers(CATALOGUE_DEPENDS_ON, "CATALOGUE_CACHE")
 
     def work(self) -> Work:
         return Work(
@@ -73,6 +74,7 @@ class BookingsService(ServiceBase):
             accounts=self.accounts,
             billing=self.billing,
             searches=self.searches,
+            catalogue_reads=self.catalogue_reads,
         )
 
     @rpc(expected_exceptions=DomainError)

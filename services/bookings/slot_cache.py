@@ -1,15 +1,20 @@
-"""Slot searches remembered for a moment, so that many people looking at the same week cost one
-search (`SLOT_CACHE_SECONDS`, default 2; 0 searches every time).
+"""Answers remembered for a moment: slot searches, so that many people looking at the same week
+cost one search (`SLOT_CACHE_SECONDS`, default 2), and the catalogue's services and qualified
+coaches with their hours, which every booking and search reads (`CATALOGUE_CACHE_SECONDS`,
+default 2); 0 reads every time.
 
-A search's answer depends on the catalogue, the coaches, their hours and availability changes,
-and the bookings. Every write to those tables through this process's engine moves a generation
-counter, when the statement runs and again when its transaction commits; an answer is kept with
-the generation it was computed under and served only while that generation holds, for at most
-`SLOT_CACHE_SECONDS`. So this process never serves an answer older than its own last change, and
-another instance's change is seen within `SLOT_CACHE_SECONDS`. A booking is always checked
-against the database itself (`availability.free_coaches_at`), never against a remembered answer:
-a stale answer can at worst offer a time the booking then finds taken (`SlotTaken`), as a time
-taken between looking and booking always could.
+A slot search's answer depends on the catalogue, the coaches, their hours and availability
+changes, and the bookings; the catalogue's answers on the services, their specifications, the
+coaches, who delivers what and the hours. Every write to those tables through this process's
+engine moves the answers' generation counter, when the statement runs and again when its
+transaction commits; an answer is kept with the generation it was computed under and served only
+while that generation holds, for at most the configured seconds. So this process never serves an
+answer older than its own last change, and another instance's change is seen within those
+seconds. A booking is always checked against the bookings and availability changes in the
+database itself (`availability.free_coaches_at`), never against a remembered search: a stale
+answer can at worst offer a time the booking then finds taken (`SlotTaken`), as a time taken
+between looking and booking always could. Only a change made through another instance within
+the last seconds (a service taken out of use, hours shortened) can be missed by a booking.
 """
 
 import time
@@ -34,6 +39,9 @@ SLOTS_DEPEND_ON = frozenset(
         "availability_changes",
         "bookings",
     }
+)
+CATALOGUE_DEPENDS_ON = frozenset(
+    {"catalogue_services", "specifications", "coaches", "coach_services", "working_hours"}
 )
 
 
@@ -100,16 +108,29 @@ def watch_writes(engine: Engine, tables: frozenset[str], changed: Callable[[], N
     event.listen(engine, "rollback", after_rollback)
 
 
-class SlotCache(DependencyProvider):
+class RememberedAnswers(DependencyProvider):
+    """Answers that depend on `tables`, remembered for `<setting>_SECONDS` (default 2), at most
+    `<setting>_ENTRIES` (default 1000) of them."""
+
+    def __init__(self, tables: frozenset[str], setting: str):
+        self.tables = tables
+        self.setting = setting
+
     def setup(self):
         config = self.container.config
-        self.searches = RememberedSearches(
-            float(config.get("SLOT_CACHE_SECONDS", 2)), int(config.get("SLOT_CACHE_ENTRIES", 1000))
+        self.answers = RememberedSearches(
+            float(config.get(f"{self.setting}_SECONDS", 2)),
+            int(config.get(f"{self.setting}_ENTRIES", 1000)),
         )
 
     def start(self):
         engine = find_database(self.container).engine
-        watch_writes(engine, SLOTS_DEPEND_ON, self.searches.changed)
+        watch_writes(engine, self.tables, self.answers.changed)
 
     def get_dependency(self, worker_ctx) -> RememberedSearches:
-        return self.searches
+        return self.answers
+
+
+def never_remembered() -> RememberedSearches:
+    """What a worker without remembered answers gets: every question computed afresh."""
+    return RememberedSearches(seconds=0, entries=0)

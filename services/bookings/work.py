@@ -1,9 +1,10 @@
 """What one bookings operation works with: transaction, outbox, time, rules, other services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.bookings.settings import BookingRules
+from services.bookings.slot_cache import RememberedSearches, never_remembered
 from services.infra.audit import Audited
 
 
@@ -15,5 +16,7 @@ class Work(Audited):
     rules: BookingRules
     accounts: object
     billing: object
-    searches: object = None
-    """`slot_cache.RememberedSearches`; a worker without one searches every time."""
+    searches: RememberedSearches = field(default_factory=never_remembered)
+    """Slot searches remembered for a moment (`slot_cache`)."""
+    catalogue_reads: RememberedSearches = field(default_factory=never_remembered)
+    """The services and qualified coaches remembered for a moment (`slot_cache`)."""

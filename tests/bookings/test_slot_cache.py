@@ -9,7 +9,8 @@ from sqlalchemy.pool import NullPool
 
 from services.bookings.models import mail_jobs, working_hours
 from services.bookings.slot_cache import SLOTS_DEPEND_ON, RememberedSearches, watch_writes
-from services.contracts.bookings import TIME_OFF
+from services.contracts.bookings import TIME_OFF, SlotTaken
+from services.contracts.errors import InvalidInput
 from tests.bookings.conftest import booking_request, coachee_form
 
 TUESDAY = {"from": "2027-03-02", "to": "2027-03-02"}
@@ -137,3 +138,27 @@ def test_a_booking_and_time_off_show_in_the_next_search_at_once(rpc, admin, cata
     assert booked in before and booked not in after_booking
     assert "2027-03-02T14:00:00+02:00" in after_booking
     assert "2027-03-02T14:00:00+02:00" not in after_time_off
+
+
+def test_the_catalogue_a_booking_reads_is_remembered_until_a_change_made_here(
+    rpc, admin, catalogue, subscribers
+):
+    roster = subscribers["roster"]["id"]
+    first = rpc.bookings.create_booking(
+        booking_request(catalogue, "2027-03-02T09:00:00+02:00", coachee_form(roster))
+    )
+    assert first["booking"]["coach_name"] == catalogue["coach"]["name"]
+    rpc.bookings.set_working_hours(
+        catalogue["coach"]["id"], [{"weekday": 1, "starts": "12:00", "ends": "16:00"}], admin
+    )
+    with pytest.raises(SlotTaken):
+        rpc.bookings.create_booking(
+            booking_request(catalogue, "2027-03-02T10:00:00+02:00", coachee_form(roster))
+        )
+
+    rpc.bookings.update_service(catalogue["service"]["id"], {"active": False}, admin)
+    with pytest.raises(InvalidInput) as refused:
+        rpc.bookings.create_booking(
+            booking_request(catalogue, "2027-03-02T13:00:00+02:00", coachee_form(roster))
+        )
+    assert "service_id" in refused.value.fields
