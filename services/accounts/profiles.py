@@ -2,8 +2,6 @@
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-
 from services.accounts import repository as repo
 from services.accounts.logins import changes_principal
 from services.accounts.passwords import password_problems
@@ -12,7 +10,6 @@ from services.accounts.usernames import new_username
 from services.accounts.work import Work
 from services.contracts.accounts import ADMIN, COACH, COACHEE, Account, CoacheeContact, Contact
 from services.contracts.errors import InvalidInput, NotFound
-from services.infra.database import attempt
 from services.infra.permissions import require_role
 
 ACCOUNT = Account()
@@ -42,33 +39,28 @@ def registered_under(work: Work, registration_key: str | None) -> dict | None:
 
 
 def register_coachee(work: Work, registration: dict, registration_key: str | None) -> dict:
-    """A new coachee account, or the one registered under the same key before (also when the
-    two registrations race: the one that loses its insert to the key finds the winner's)."""
-    earlier = registered_under(work, registration_key)
-    if earlier is not None:
-        return earlier
+    """A new coachee account, or the one registered under the same key before (a repeat, or a
+    twin registration that raced this one and won the key). A new one, the usual case, costs
+    one statement: the key is looked up only when the insert finds it taken."""
     details = checked_registration(registration)
     password_hash = work.settings.hashing.hash(details.pop("password"))
     for _ in range(USERNAME_ATTEMPTS):
-        try:
-            with attempt(work.db):
-                account = repo.insert_account(
-                    work.db,
-                    dict(
-                        details,
-                        username=new_username(),
-                        role=COACHEE,
-                        password_hash=password_hash,
-                        registration_key=registration_key,
-                        created_at=work.now,
-                    ),
-                )
-        except IntegrityError:
-            earlier = registered_under(work, registration_key)
-            if earlier is not None:
-                return earlier
-            continue
-        return registered(account)
+        account = repo.insert_account_unless_taken(
+            work.db,
+            dict(
+                details,
+                username=new_username(),
+                role=COACHEE,
+                password_hash=password_hash,
+                registration_key=registration_key,
+                created_at=work.now,
+            ),
+        )
+        if account is not None:
+            return registered(account)
+        earlier = registered_under(work, registration_key)
+        if earlier is not None:
+            return earlier
     raise RuntimeError("no free username found")
 
 

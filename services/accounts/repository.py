@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, insert, literal_column, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
 from services.accounts.models import (
@@ -52,6 +53,18 @@ def username_taken(session, username: str) -> bool:
 def insert_account(session, values: dict) -> RowMapping:
     values = dict(values, id=values.get("id") or uuid.uuid4())
     return session.execute(insert(accounts).values(values).returning(accounts)).mappings().one()
+
+
+def insert_account_unless_taken(session, values: dict) -> RowMapping | None:
+    """The new account, or None when its username or registration key is taken already
+    (PostgreSQL's ON CONFLICT DO NOTHING: no savepoint needed to go on)."""
+    query = (
+        pg_insert(accounts)
+        .values(dict(values, id=uuid.uuid4()))
+        .on_conflict_do_nothing()
+        .returning(accounts)
+    )
+    return session.execute(query).mappings().first()
 
 
 def update_account(session, account_id, values: dict) -> RowMapping:
