@@ -38,8 +38,8 @@ def settings_from(config: dict) -> AccountSettings:
             window=timedelta(seconds=float(config.get("LOGIN_FAILURE_WINDOW_SECONDS", 900))),
         ),
         hashing=PasswordHashing(
-            memory_kib=int(config.get("ARGON2_MEMORY_KIB", 19456)),
-            time_cost=int(config.get("ARGON2_TIME_COST", 2)),
+            memory_kib=int(config.get("ARGON2_MEMORY_KIB", 12288)),
+            time_cost=int(config.get("ARGON2_TIME_COST", 3)),
             slots=Semaphore(int(config.get("PASSWORD_HASH_CONCURRENCY", 1))),
             wait_seconds=float(config.get("PASSWORD_HASH_WAIT_SECONDS", 10)),
         ),

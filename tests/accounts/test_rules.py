@@ -70,6 +70,16 @@ def test_hashes_with_weaker_parameters_need_rehashing():
     assert PasswordHashing(19456, 2, Semaphore(1), 10).needs_rehash(weak)
 
 
+OWASP_ARGON2ID_SETTINGS = {(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)}
+"""OWASP's Password Storage Cheat Sheet: memory in KiB and passes, each as strong as the others."""
+
+
+def test_the_default_argon2id_setting_is_one_of_owasps_and_hashes_with_it():
+    hashing = settings_from({}).hashing
+    assert (hashing.memory_kib, hashing.time_cost) in OWASP_ARGON2ID_SETTINGS
+    assert hashing.hash("vanha-salasana-123").startswith("$argon2id$v=19$m=12288,t=3,p=1$")
+
+
 def test_concurrent_hashes_are_one_unless_configured():
     assert settings_from({}).hashing.slots.balance == 1
     assert settings_from({"PASSWORD_HASH_CONCURRENCY": "3"}).hashing.slots.balance == 3
