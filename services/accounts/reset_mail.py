@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from services.infra.clock import HELSINKI
+from services.infra.mail_message import new_message
 
 RESET_PAGE = "/unohtunut-salasana/uusi"
 
@@ -108,7 +109,7 @@ def body(mail: ResetMail, signature: str) -> str:
 def compose(mail: ResetMail, sender: str, now: datetime) -> EmailMessage:
     """The message for `mail`, from `sender` ("Name <address>"), dated `now`."""
     sender_name, sender_email = parseaddr(sender)
-    message = EmailMessage()
+    message = new_message()
     message["Subject"] = WORDINGS[mail.language].subject
     message["From"] = sender
     message["To"] = Address(display_name=mail.recipient_name or "", addr_spec=mail.recipient_email)

@@ -21,6 +21,7 @@ from services.bookings.notifications import (
     REMINDER,
 )
 from services.infra.clock import HELSINKI
+from services.infra.mail_message import new_message
 
 WEEKDAYS = ("ma", "ti", "ke", "to", "pe", "la", "su")
 DELIVERY_METHODS = {"video": "Videoyhteys", "phone": "Puhelin", "on_site": "Lähitapaaminen"}
@@ -157,7 +158,7 @@ def compose(mail: BookingMail, sender: str, now: datetime) -> EmailMessage:
     """The message for `mail`, from `sender` ("Name <address>"), dated `now`."""
     sender_name, sender_email = parseaddr(sender)
     signature = sender_name or sender_email
-    message = EmailMessage()
+    message = new_message()
     message["Subject"] = subject(mail)
     message["From"] = sender
     message["To"] = Address(display_name=mail.recipient_name, addr_spec=mail.recipient_email)

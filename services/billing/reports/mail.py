@@ -12,6 +12,7 @@ from uuid import UUID
 
 from services.billing.periods import period_label
 from services.infra.clock import HELSINKI
+from services.infra.mail_message import new_message
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def body(mail: ReportMail, signature: str) -> str:
 
 def compose(mail: ReportMail, sender: str, now: datetime) -> EmailMessage:
     sender_name, sender_email = parseaddr(sender)
-    message = EmailMessage()
+    message = new_message()
     message["Subject"] = subject(mail)
     message["From"] = sender
     message["To"] = mail.recipient
