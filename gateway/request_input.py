@@ -7,8 +7,6 @@ refused are `input_guard`'s. Every route's query string is checked with its quer
 its worker starts (`check_query`), so a parameter a route does not take is refused, not ignored.
 """
 
-import functools
-
 from marshmallow import Schema
 from werkzeug.wrappers import Request
 
@@ -19,6 +17,7 @@ from gateway.input_guard import (
     body_within_limit,
     parsed_json,
 )
+from services.infra.validation import schema_instance
 
 GIVEN_MORE_THAN_ONCE = "Give this parameter once."
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -31,13 +30,6 @@ IDEMPOTENCY_KEY_DOCUMENTED = {
     "first time; another body with the key is 422 idempotency_key_reused.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
 }
-
-
-@functools.cache
-def schema_instance(schema: type[Schema]) -> Schema:
-    """One instance per schema class, made once: making one copies every field (tens of
-    microseconds a request), while loading with it leaves it as it was."""
-    return schema()
 
 
 def json_body(request: Request):

@@ -10,8 +10,9 @@ its default.
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.wrappers import Request
 
-from gateway.request_input import accepted, schema_instance
+from gateway.request_input import accepted
 from services.contracts.errors import DomainError
+from services.infra.validation import schema_instance
 
 FORM_TOKEN_FIELD = "csrf_token"
 CHECKED = ("true", "on")

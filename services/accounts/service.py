@@ -60,7 +60,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def register_coachee(self, registration: dict, registration_key: str | None = None) -> dict:
-        data = load(CoacheeRegistration(), registration)
+        data = load(CoacheeRegistration, registration)
         return profiles.register_coachee(self.work(), data, registration_key)
 
     @rpc(expected_exceptions=DomainError)
@@ -69,7 +69,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def log_in(self, credentials: dict) -> dict:
-        return logins.log_in(self.work(), load(Credentials(), credentials))
+        return logins.log_in(self.work(), load(Credentials, credentials))
 
     @rpc(expected_exceptions=DomainError)
     def resolve_session(self, token: str) -> dict:
@@ -97,15 +97,15 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def request_password_reset(self, request: dict) -> None:
-        password_resets.request_reset(self.work(), load(PasswordResetRequest(), request))
+        password_resets.request_reset(self.work(), load(PasswordResetRequest, request))
 
     @rpc(expected_exceptions=DomainError)
     def check_password_reset(self, token: dict) -> dict:
-        return password_resets.check_token(self.work(), load(PasswordResetToken(), token)["token"])
+        return password_resets.check_token(self.work(), load(PasswordResetToken, token)["token"])
 
     @rpc(expected_exceptions=DomainError)
     def reset_password(self, confirmation: dict) -> None:
-        data = load(PasswordResetConfirmation(), confirmation)
+        data = load(PasswordResetConfirmation, confirmation)
         password_resets.reset_password(self.work(), data)
 
     @timer(interval=MAIL_SEND_SECONDS)
@@ -122,7 +122,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def get_contacts(self, account_ids: list) -> list[dict]:
-        ids = load(ContactsQuery(), {"account_ids": account_ids})["account_ids"]
+        ids = load(ContactsQuery, {"account_ids": account_ids})["account_ids"]
         return profiles.get_contacts(self.work(), ids)
 
     @rpc(expected_exceptions=DomainError)
@@ -131,7 +131,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def update_account(self, account_id: str, changes: dict, actor: dict | None) -> dict:
-        data = load(AccountChanges(), changes)
+        data = load(AccountChanges, changes)
         return profiles.update_account(self.work(), account_id, data, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -146,16 +146,16 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def create_staff(self, data: dict, actor: dict) -> dict:
-        return staff.create_staff(self.work(), load(StaffCreation(), data), actor_of(actor))
+        return staff.create_staff(self.work(), load(StaffCreation, data), actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
     def update_staff(self, account_id: str, changes: dict, actor: dict) -> dict:
-        data = load(StaffChanges(), changes)
+        data = load(StaffChanges, changes)
         return staff.update_staff(self.work(), account_id, data, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
     def set_disabled(self, account_id: str, disabling: dict, actor: dict) -> dict:
-        data = load(Disabling(), disabling)
+        data = load(Disabling, disabling)
         return staff.set_disabled(self.work(), account_id, data, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -166,7 +166,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def create_admin(self, username: str, password: str) -> dict:
-        load(StaffCreation(only=("username",)), {"username": username})
+        load(StaffCreation, {"username": username}, partial=True)
         return staff.create_admin(self.work(), username, password)
 
     @rpc(expected_exceptions=DomainError)
@@ -181,7 +181,7 @@ class AccountsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def coachees_created_before(self, before: str, limit=200, cursor=None) -> dict:
-        instant = load(CreatedBefore(), {"before": before})["before"]
+        instant = load(CreatedBefore, {"before": before})["before"]
         return subjects.coachees_created_before(self.work(), instant, page_size(limit), cursor)
 
     @rpc

@@ -20,7 +20,6 @@ from services.contracts.billing import BillableSession
 from services.contracts.errors import NotFound
 from services.infra.validation import load
 
-SESSION = BillableSession()
 LINE_COPIED_FIELDS = (
     "subscriber_id",
     "booking_id",
@@ -50,7 +49,9 @@ def session_now(work: Work, booking_id) -> dict:
     def missing(booking_id: str) -> NotFound:
         return NotFound("No such booking.")
 
-    return load(SESSION, work.snapshot_calls.answer(str(booking_id), snapshots_by_id, missing))
+    return load(
+        BillableSession, work.snapshot_calls.answer(str(booking_id), snapshots_by_id, missing)
+    )
 
 
 def member_of(accounts, session: dict) -> dict:

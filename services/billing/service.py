@@ -71,12 +71,12 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def create_subscriber(self, data: dict, actor: dict) -> dict:
-        details = load(SubscriberCreation(), data)
+        details = load(SubscriberCreation, data)
         return subscribers.create_subscriber(self.work(), details, actor)
 
     @rpc(expected_exceptions=DomainError)
     def update_subscriber(self, subscriber_id: str, changes: dict, actor: dict) -> dict:
-        details = load(SubscriberChanges(), changes)
+        details = load(SubscriberChanges, changes)
         return subscribers.update_subscriber(self.work(), subscriber_id, details, actor)
 
     @rpc(expected_exceptions=DomainError)
@@ -98,7 +98,7 @@ class BillingService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def check_eligibility(self, subscriber_id: str, member_number: str) -> dict:
         question = load(
-            EligibilityQuestion(), {"subscriber_id": subscriber_id, "member_number": member_number}
+            EligibilityQuestion, {"subscriber_id": subscriber_id, "member_number": member_number}
         )
         return eligibility.check_eligibility(
             self.work(), question["subscriber_id"], question["member_number"]
@@ -122,7 +122,7 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def list_reports(self, actor: dict, query: dict | None = None) -> dict:
-        return viewing.list_reports(self.work(), actor, load(ReportQuery(), query or {}))
+        return viewing.list_reports(self.work(), actor, load(ReportQuery, query or {}))
 
     @rpc(expected_exceptions=DomainError)
     def get_report(self, report_id: str, actor: dict) -> dict:
@@ -134,11 +134,11 @@ class BillingService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def preview_report(self, query: dict, actor: dict) -> dict:
-        return viewing.preview_report(self.work(), actor, load(DraftQuery(), query))
+        return viewing.preview_report(self.work(), actor, load(DraftQuery, query))
 
     @rpc(expected_exceptions=DomainError)
     def reissue_report(self, report_id: str, request: dict, actor: dict) -> dict:
-        reason = load(ReissueRequest(), request)["reason"]
+        reason = load(ReissueRequest, request)["reason"]
         return reissue.reissue_report(self.work(), actor, report_id, reason)
 
     @rpc(expected_exceptions=DomainError)

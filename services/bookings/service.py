@@ -84,12 +84,12 @@ class BookingsService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def create_service(self, data: dict, actor: dict) -> dict:
         return catalogue.create_service(
-            self.work(), load(ServiceInput(), data), required_actor(actor)
+            self.work(), load(ServiceInput, data), required_actor(actor)
         )
 
     @rpc(expected_exceptions=DomainError)
     def update_service(self, service_id: str, changes: dict, actor: dict) -> dict:
-        data = load(ServiceChanges(), changes)
+        data = load(ServiceChanges, changes)
         return catalogue.update_service(self.work(), service_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -98,18 +98,18 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def create_coach(self, data: dict, actor: dict) -> dict:
-        return catalogue.create_coach(self.work(), load(CoachInput(), data), required_actor(actor))
+        return catalogue.create_coach(self.work(), load(CoachInput, data), required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def update_coach(self, coach_id: str, changes: dict, actor: dict) -> dict:
-        data = load(CoachChanges(), changes)
+        data = load(CoachChanges, changes)
         return catalogue.update_coach(self.work(), coach_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def set_working_hours(self, coach_id: str, hours: list, actor: dict) -> dict:
         if not isinstance(hours, list):
             raise InvalidInput("Expected a list.", {"hours": ["Expected a list."]})
-        periods = [load(WeeklyHoursInput(), period) for period in hours]
+        periods = [load(WeeklyHoursInput, period) for period in hours]
         return catalogue.set_working_hours(self.work(), coach_id, periods, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -118,12 +118,12 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def add_availability_change(self, coach_id: str, change: dict, actor: dict) -> dict:
-        data = load(AvailabilityChangeInput(), change)
+        data = load(AvailabilityChangeInput, change)
         return catalogue.add_availability_change(self.work(), coach_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def list_availability_changes(self, coach_id: str, query: dict, actor: dict) -> dict:
-        days = load(AvailabilityQuery(), query or {})
+        days = load(AvailabilityQuery, query or {})
         return catalogue.list_availability_changes(
             self.work(), coach_id, required_actor(actor), days["from_"], days["to"]
         )
@@ -136,13 +136,13 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def find_slots(self, query: dict) -> dict:
-        return availability.find_slots(self.work(), load(SlotQuery(), query))
+        return availability.find_slots(self.work(), load(SlotQuery, query))
 
     @rpc(expected_exceptions=DomainError)
     def create_booking(
         self, request: dict, actor: dict | None = None, idempotency_key: str | None = None
     ) -> dict:
-        data = load(BookingRequest(), request)
+        data = load(BookingRequest, request)
         return booking_flow.create_booking(self.work(), data, actor_of(actor), idempotency_key)
 
     @rpc(expected_exceptions=DomainError)
@@ -157,13 +157,13 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def get_billing_snapshots(self, booking_ids: list) -> list[dict]:
-        question = load(SnapshotQuestion(), {"booking_ids": booking_ids})
+        question = load(SnapshotQuestion, {"booking_ids": booking_ids})
         return billing_snapshot.billing_snapshots(self.db, question["booking_ids"])
 
     @rpc(expected_exceptions=DomainError)
     def list_bookings(self, actor: dict, filters: dict | None = None) -> dict:
         return listing.list_bookings(
-            self.work(), required_actor(actor), load(BookingFilter(), filters or {})
+            self.work(), required_actor(actor), load(BookingFilter, filters or {})
         )
 
     @rpc(expected_exceptions=DomainError)
@@ -172,19 +172,19 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def reschedule_booking(self, booking_id: str, change: dict, actor: dict) -> dict:
-        data = load(Reschedule(), change)
+        data = load(Reschedule, change)
         return lifecycle.reschedule(self.work(), booking_id, data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def decide_eligibility(self, booking_id: str, approved: bool, actor: dict) -> dict:
-        decision = load(EligibilityDecision(), {"approved": approved})
+        decision = load(EligibilityDecision, {"approved": approved})
         return lifecycle.decide_eligibility(
             self.work(), booking_id, decision["approved"], required_actor(actor)
         )
 
     @rpc(expected_exceptions=DomainError)
     def record_outcome(self, booking_id: str, outcome: str, actor: dict) -> dict:
-        chosen = load(Outcome(), {"outcome": outcome})["outcome"]
+        chosen = load(Outcome, {"outcome": outcome})["outcome"]
         return lifecycle.record_outcome(self.work(), booking_id, chosen, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -193,18 +193,18 @@ class BookingsService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def add_note(self, booking_id: str, note: dict, actor: dict) -> dict:
-        body = load(NoteInput(), note)["body"]
+        body = load(NoteInput, note)["body"]
         return notes.add_note(self.work(), booking_id, body, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def edit_note(self, booking_id: str, note_id: str, note: dict, actor: dict) -> dict:
-        body = load(NoteInput(), note)["body"]
+        body = load(NoteInput, note)["body"]
         return notes.edit_note(self.work(), booking_id, note_id, body, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)
     def give_feedback(self, booking_id: str, data: dict, actor: dict) -> dict:
         return feedback.give_feedback(
-            self.work(), booking_id, load(FeedbackInput(), data), required_actor(actor)
+            self.work(), booking_id, load(FeedbackInput, data), required_actor(actor)
         )
 
     @rpc(expected_exceptions=DomainError)
@@ -214,7 +214,7 @@ class BookingsService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def summarize_feedback(self, query: dict, actor: dict) -> dict:
         return feedback.summarize_feedback(
-            self.work(), load(FeedbackSummaryQuery(), query), required_actor(actor)
+            self.work(), load(FeedbackSummaryQuery, query), required_actor(actor)
         )
 
     @timer(interval=HOLD_EXPIRY_SECONDS)

@@ -3,30 +3,38 @@
 Also the arguments every service takes alike: who asks (`actor`) and a page size.
 """
 
+import functools
+
 from marshmallow import Schema, ValidationError
 
 from services.contracts.accounts import Actor
 from services.contracts.errors import InvalidInput
 
 
-def load(schema: Schema, data, **kwargs) -> dict:
+@functools.cache
+def schema_instance(schema: type[Schema]) -> Schema:
+    """One instance per schema class, made once: making one copies every field (tens of
+    microseconds a call), while loading with it leaves it as it was."""
+    return schema()
+
+
+def load(schema: type[Schema], data, **kwargs) -> dict:
     if not isinstance(data, dict):
         raise InvalidInput("Expected an object.", {"_schema": ["Expected an object."]})
     try:
-        return schema.load(data, **kwargs)
+        return schema_instance(schema).load(data, **kwargs)
     except ValidationError as exc:
         raise InvalidInput("Some fields are not valid.", exc.messages) from exc
 
 
 MAX_PAGE = 200
-ACTOR = Actor()
 
 
 def actor_of(actor: dict | None) -> dict | None:
     """The `{"account_id", "role"}` the gateway passes along, checked; None for a service."""
     if actor is None:
         return None
-    loaded = load(ACTOR, actor)
+    loaded = load(Actor, actor)
     return {**loaded, "account_id": str(loaded["account_id"])}
 
 

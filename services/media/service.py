@@ -45,7 +45,7 @@ class MediaService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def ingest_upload(self, request: dict, actor: dict) -> dict:
-        data = load(IngestRequest(), request)
+        data = load(IngestRequest, request)
         return attachments.ingest_upload(self.work(), data, required_actor(actor))
 
     @rpc(expected_exceptions=DomainError)

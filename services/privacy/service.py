@@ -74,7 +74,7 @@ class PrivacyService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def register_request(self, data: dict, actor: dict | None) -> dict:
-        registration = load(RequestRegistration(), data)
+        registration = load(RequestRegistration, data)
         return intake.register_request(self.work(), registration, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -92,7 +92,7 @@ class PrivacyService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def list_requests(self, filters: dict | None, actor: dict | None) -> dict:
         require_role(self.work(), actor_of(actor), PRIVACY_STAFF, services_allowed=True)
-        loaded = load(RequestFilter(), filters or {})
+        loaded = load(RequestFilter, filters or {})
         return request_views.list_requests(self.db, loaded, self.clock.now())
 
     @rpc(expected_exceptions=DomainError)
@@ -101,7 +101,7 @@ class PrivacyService(ServiceBase):
 
     @rpc(expected_exceptions=DomainError)
     def record_rectification(self, request_id: str, change: dict, actor: dict | None) -> dict:
-        link = load(Rectification(), change)["change_link"]
+        link = load(Rectification, change)["change_link"]
         return rectification.record_rectification(self.work(), request_id, link, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
@@ -124,16 +124,16 @@ class PrivacyService(ServiceBase):
     @rpc(expected_exceptions=DomainError)
     def search_audit_log(self, query: dict | None, actor: dict | None) -> dict:
         require_role(self.work(), actor_of(actor), PRIVACY_STAFF, services_allowed=True)
-        return audit.search(self.db, load(AuditQuery(), query or {}))
+        return audit.search(self.db, load(AuditQuery, query or {}))
 
     @rpc(expected_exceptions=DomainError)
     def register_breach(self, report: dict, actor: dict | None) -> dict:
-        loaded = load(BreachReport(), report)
+        loaded = load(BreachReport, report)
         return breaches.register_breach(self.work(), loaded, actor_of(actor))
 
     @rpc(expected_exceptions=DomainError)
     def update_breach(self, breach_id: str, update: dict, actor: dict | None) -> dict:
-        loaded = load(BreachUpdate(), update)
+        loaded = load(BreachUpdate, update)
         breach = parsed_id(breach_id, "breach")
         return breaches.update_breach(self.work(), breach, loaded, actor_of(actor))
 
