@@ -139,8 +139,9 @@ class ApiRoute(HttpRequestHandler):
 
     def get_entrypoint_parameters(self, request):
         """Also where the request learns its route (for `ObservedApp`'s metrics and log line) and
-        the query string is checked against `query_schema` (none: no parameters taken), for every
-        route alike: a 422 answers before a worker starts."""
+        the query string is loaded with `query_schema` (none: no parameters taken), for every
+        route alike: a 422 answers before a worker starts, and the route reads the accepted
+        values with `query_of(request)`."""
         request.url_rule = self.url
         request.environ[ROUTE_KEY] = self.url
         check_query(request, self.query_schema)

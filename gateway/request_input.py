@@ -60,11 +60,14 @@ def query_values(request: Request) -> dict:
 
 
 def check_query(request: Request, schema: type[Schema] | None) -> None:
-    accepted(schema_instance(schema or NoQuery), query_values(request))
+    """Loads the query string with the route's schema (none: no parameters taken) and keeps
+    what it accepted on the request for `query_of`."""
+    request.accepted_query = accepted(schema_instance(schema or NoQuery), query_values(request))
 
 
-def load_query(request: Request, schema: type[Schema]) -> dict:
-    return accepted(schema_instance(schema), query_values(request))
+def query_of(request: Request) -> dict:
+    """The request's query string as `check_query` accepted it for the route's query schema."""
+    return request.accepted_query
 
 
 def idempotency_key(request: Request) -> str | None:

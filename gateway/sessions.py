@@ -11,7 +11,6 @@ then announces `sessions_changed`, and every gateway instance hears it on a queu
 until its time is up; the gateway's own logout forgets its token without waiting for one.
 """
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,13 +21,10 @@ from gateway.service_calls import TimedRpcProxy
 from services.contracts.accounts import SESSIONS_CHANGED, SessionsChanged
 from services.contracts.names import ACCOUNTS
 from services.infra.clock import Clock
+from services.infra.tokens import token_hash
 
 DEFAULT_CACHE_SECONDS = 10.0
 DEFAULT_CACHE_ENTRIES = 10000
-
-
-def token_key(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ class SessionCache:
         return self.lifetime > timedelta(0) and self.max_entries > 0
 
     def get(self, token: str, now: datetime) -> dict | None:
-        key = token_key(token)
+        key = token_hash(token)
         cached = self.entries.get(key)
         if cached is None:
             return None
@@ -77,7 +73,7 @@ class SessionCache:
         good_until = min(now + self.lifetime, expires_at)
         if good_until <= now:
             return
-        key = token_key(token)
+        key = token_hash(token)
         self.entries.pop(key, None)
         self.entries[key] = CachedPrincipal(principal, str(principal["account_id"]), good_until)
         while len(self.entries) > self.max_entries:
@@ -85,7 +81,7 @@ class SessionCache:
 
     def forget_token(self, token: str) -> None:
         self.generation += 1
-        self.entries.pop(token_key(token), None)
+        self.entries.pop(token_hash(token), None)
 
     def forget_account(self, account_id: str) -> None:
         """Drops every entry of the account (a scan: announcements are rare beside requests)."""

@@ -18,7 +18,14 @@ from gateway.pages.admin_catalogue_forms import (
     subscriber_form,
     this_month,
 )
-from gateway.pages.forms import FormRefused, field_messages, form_of, load_form, refused_by_service
+from gateway.pages.forms import (
+    FORM_REFUSALS,
+    FormRefused,
+    field_messages,
+    form_of,
+    load_form,
+    refusal_errors,
+)
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import FILE_FORM_MAX_BYTES, page
@@ -100,10 +107,8 @@ class AdminCataloguePages:
         try:
             data = load_form(ServiceInput, service_form(posted, creating=True), visitor)
             self.bookings.create_service(data, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.service_form_page(visitor, None, posted, folded(refusal.errors), 422)
-        except InvalidInput as exc:
-            errors = folded(refused_by_service(exc, visitor).errors)
+        except FORM_REFUSALS as refusal:
+            errors = folded(refusal_errors(refusal, visitor))
             return self.service_form_page(visitor, None, posted, errors, 422)
         return redirect(visitor, "/hallinta/palvelut?tallennettu=1")
 
@@ -119,11 +124,8 @@ class AdminCataloguePages:
         try:
             changes = load_form(ServiceChanges, service_form(posted, creating=False), visitor)
             self.bookings.update_service(service_id, changes, visitor.caller.actor)
-        except FormRefused as refusal:
-            form = dict(posted, specifications=service["specifications"])
-            return self.service_form_page(visitor, service, form, folded(refusal.errors), 422)
-        except InvalidInput as exc:
-            errors = folded(refused_by_service(exc, visitor).errors)
+        except FORM_REFUSALS as refusal:
+            errors = folded(refusal_errors(refusal, visitor))
             form = dict(posted, specifications=service["specifications"])
             return self.service_form_page(visitor, service, form, errors, 422)
         return redirect(visitor, "/hallinta/palvelut?tallennettu=1")
@@ -157,10 +159,8 @@ class AdminCataloguePages:
         try:
             data = load_form(CoachInput, coach_form(posted, accounts), visitor)
             coach = self.bookings.create_coach(data, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.coaches_list_page(visitor, posted, folded(refusal.errors), 422, accounts)
-        except InvalidInput as exc:
-            errors = folded(refused_by_service(exc, visitor).errors)
+        except FORM_REFUSALS as refusal:
+            errors = folded(refusal_errors(refusal, visitor))
             return self.coaches_list_page(visitor, posted, errors, 422, accounts)
         return redirect(visitor, f"/hallinta/valmentajat/{coach['id']}?tallennettu=lisatty")
 
@@ -189,12 +189,8 @@ class AdminCataloguePages:
         try:
             changes = load_form(CoachChanges, coach_form(posted, editing=True), visitor)
             self.bookings.update_coach(coach_id, changes, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.coach_detail_page(
-                request, visitor, coach, {"coach": folded(refusal.errors)}, coach_form_values=posted
-            )
-        except InvalidInput as exc:
-            errors = {"coach": folded(refused_by_service(exc, visitor).errors)}
+        except FORM_REFUSALS as refusal:
+            errors = {"coach": folded(refusal_errors(refusal, visitor))}
             return self.coach_detail_page(request, visitor, coach, errors, coach_form_values=posted)
         return redirect(visitor, f"/hallinta/valmentajat/{coach_id}?tallennettu=tiedot")
 
@@ -222,11 +218,8 @@ class AdminCataloguePages:
                 AvailabilityChangeInput, availability_change(posted, visitor), visitor
             )
             self.bookings.add_availability_change(coach_id, change, visitor.caller.actor)
-        except FormRefused as refusal:
-            errors = {"change": at_day_fields(refusal.errors)}
-            return self.coach_detail_page(request, visitor, coach, errors, change_values=posted)
-        except InvalidInput as exc:
-            errors = {"change": at_day_fields(refused_by_service(exc, visitor).errors)}
+        except FORM_REFUSALS as refusal:
+            errors = {"change": at_day_fields(refusal_errors(refusal, visitor))}
             return self.coach_detail_page(request, visitor, coach, errors, change_values=posted)
         return redirect(visitor, f"/hallinta/valmentajat/{coach_id}?tallennettu=poikkeus")
 
@@ -282,10 +275,8 @@ class AdminCataloguePages:
         try:
             data = load_form(SubscriberCreation, subscriber_form(posted), visitor)
             created = self.billing.create_subscriber(data, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.subscriber_form_page(visitor, None, posted, folded(refusal.errors), 422)
-        except InvalidInput as exc:
-            errors = folded(refused_by_service(exc, visitor).errors)
+        except FORM_REFUSALS as refusal:
+            errors = folded(refusal_errors(refusal, visitor))
             return self.subscriber_form_page(visitor, None, posted, errors, 422)
         return redirect(visitor, f"/hallinta/tilaajat/{created['id']}?tallennettu=1")
 
@@ -305,12 +296,8 @@ class AdminCataloguePages:
         try:
             changes = load_form(SubscriberChanges, subscriber_form(posted), visitor)
             self.billing.update_subscriber(subscriber["id"], changes, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self.subscriber_form_page(
-                visitor, subscriber, posted, folded(refusal.errors), 422
-            )
-        except InvalidInput as exc:
-            errors = folded(refused_by_service(exc, visitor).errors)
+        except FORM_REFUSALS as refusal:
+            errors = folded(refusal_errors(refusal, visitor))
             return self.subscriber_form_page(visitor, subscriber, posted, errors, 422)
         return redirect(visitor, f"/hallinta/tilaajat/{subscriber['id']}?tallennettu=1")
 
@@ -387,10 +374,8 @@ class AdminCataloguePages:
         try:
             body = load_form(ReissueRequest, posted, visitor)
             issued = self.billing.reissue_report(report["id"], body, actor)
-        except FormRefused as refusal:
-            return self.report_detail_page(visitor, report, posted, refusal.errors, 422)
-        except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor, "reason").errors
+        except FORM_REFUSALS as refusal:
+            errors = refusal_errors(refusal, visitor, "reason")
             return self.report_detail_page(visitor, report, posted, errors, 422)
         return redirect(visitor, f"/hallinta/raportit/{issued['id']}?uusi=1")
 
@@ -411,11 +396,8 @@ class AdminCataloguePages:
         try:
             query = load_form(FeedbackSummaryQuery, asked, visitor)
             context["summary"] = self.bookings.summarize_feedback(query, visitor.caller.actor)
-        except FormRefused as refusal:
-            context["errors"] = refusal.errors
-            return render(visitor, "admin_catalogue/feedback.html", context, 422)
-        except InvalidInput as exc:
-            context["errors"] = refused_by_service(exc, visitor, "from").errors
+        except FORM_REFUSALS as refusal:
+            context["errors"] = refusal_errors(refusal, visitor, "from")
             return render(visitor, "admin_catalogue/feedback.html", context, 422)
         return render(visitor, "admin_catalogue/feedback.html", context)
 

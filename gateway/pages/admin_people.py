@@ -30,7 +30,7 @@ from gateway.pages.admin_people_reads import (
     subscribers,
     waiting_queue,
 )
-from gateway.pages.forms import FormRefused, form_of, load_form
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import MENUS, N_
 from gateway.pages.rendering import redirect, render
@@ -59,9 +59,9 @@ from services.contracts.bookings import (
     BookingFilter,
     EligibilityDecision,
 )
-from services.contracts.errors import Conflict, InvalidInput, NotFound
+from services.contracts.errors import Conflict, NotFound
 
-REFUSALS = (FormRefused, InvalidInput, Conflict)
+REFUSALS = (*FORM_REFUSALS, Conflict)
 
 BOOKINGS = "/hallinta/varaukset"
 QUEUE = "/hallinta/hyvaksyttavat"
@@ -157,7 +157,7 @@ class AdminPeoplePages:
                 lambda: self.bookings.list_bookings(visitor.caller.actor, filters),
                 lambda: catalogue_names(self.bookings),
             )
-        except (FormRefused, InvalidInput) as exc:
+        except FORM_REFUSALS as exc:
             context["errors"], status = refused(exc, visitor)
             context["names"] = catalogue_names(self.bookings)
             return render(visitor, "admin_people/bookings.html", context, status=status)

@@ -39,7 +39,7 @@ from gateway.pages.booking_choice import (
     offer_of,
     this_week,
 )
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.navigation import LOGIN
 from gateway.pages.rendering import redirect, render, with_page_headers
 from gateway.pages.routing import page
@@ -53,7 +53,7 @@ from services.contracts.bookings import (
     RegistrationExpired,
     SlotTaken,
 )
-from services.contracts.errors import InvalidInput, Unauthenticated
+from services.contracts.errors import Unauthenticated
 from services.contracts.fields import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from services.contracts.identity_code import contains_identity_code
 
@@ -274,8 +274,6 @@ class BookingPages:
                 visitor.caller.actor if visitor.caller else None,
                 key,
             )
-        except FormRefused as refusal:
-            return self.form_refused(visitor, choice, posted, refusal.errors, key)
         except SlotTaken:
             return redirect(visitor, choice.times_path(**{SLOT_TAKEN: "1"}))
         except NotEligible:
@@ -287,9 +285,8 @@ class BookingPages:
             message = visitor._("Lomake vanhentui. Tarkista tiedot ja lähetä lomake uudelleen.")
             fresh_key = secrets.token_urlsafe(24)
             return self.form_refused(visitor, choice, posted, {"_form": message}, fresh_key)
-        except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor).errors
-            return self.form_refused(visitor, choice, posted, errors, key)
+        except FORM_REFUSALS as refusal:
+            return self.form_refused(visitor, choice, posted, refusal_errors(refusal, visitor), key)
         return self.booked(request, visitor, answer, posted.get("password", ""))
 
     def form_refused(self, visitor, choice, posted, errors, key):

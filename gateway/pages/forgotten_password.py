@@ -8,7 +8,7 @@ shown, so a used or expired link says so at once instead of after the new passwo
 
 from werkzeug.wrappers import Response
 
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.login import PASSWORD_CHANGED
 from gateway.pages.navigation import LOGIN, N_
 from gateway.pages.password_forms import password_rules, repeat_errors
@@ -20,7 +20,7 @@ from services.contracts.accounts import (
     PasswordResetForm,
     PasswordResetToken,
 )
-from services.contracts.errors import InvalidInput, Throttled
+from services.contracts.errors import Throttled
 
 FORGOTTEN = "/unohtunut-salasana"
 NEW_PASSWORD = "/unohtunut-salasana/uusi"
@@ -78,16 +78,13 @@ class ForgottenPasswordPages:
             if errors:
                 raise FormRefused(errors)
             self.accounts.reset_password(confirmation)
-        except FormRefused as refusal:
-            if "token" in refusal.errors:
-                return link_not_working(visitor)
-            errors = {**refusal.errors, **errors}
-            return new_password_form(visitor, posted["token"], errors, status=422)
         except InvalidResetToken:
             return link_not_working(visitor)
-        except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor, "password").errors
-            return new_password_form(visitor, posted["token"], errors, status=422)
+        except FORM_REFUSALS as refusal:
+            refused = refusal_errors(refusal, visitor, "password")
+            if "token" in refused:
+                return link_not_working(visitor)
+            return new_password_form(visitor, posted["token"], {**refused, **errors}, status=422)
         return redirect(visitor, f"{LOGIN.path}?ilmoitus={PASSWORD_CHANGED}")
 
 

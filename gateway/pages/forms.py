@@ -5,13 +5,17 @@ message per field in the visitor's language, keyed by the field's name (nested f
 with dots, `attendees.0.email`) — the names the templates give their inputs. Empty inputs are
 left out, so a required field left empty gets the schema's "missing" error and an optional one
 its default.
+
+A handler that reads a form and sends it to a service catches both refusals at once, as the
+last of its `except` clauses (a more particular refusal, `IdempotencyKeyReused` say, before it):
+`except FORM_REFUSALS as refusal:` shows the form again with `refusal_errors(refusal, visitor)`.
 """
 
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.wrappers import Request
 
 from gateway.request_input import accepted
-from services.contracts.errors import DomainError
+from services.contracts.errors import InvalidInput
 from services.infra.validation import schema_instance
 
 FORM_TOKEN_FIELD = "csrf_token"
@@ -54,11 +58,18 @@ def load_form(schema: type[Schema] | Schema, data: dict, visitor) -> dict:
         raise FormRefused(field_messages(exc.messages, visitor)) from None
 
 
-def refused_by_service(exc: DomainError, visitor, field: str = "_form") -> FormRefused:
-    """A service's refusal as form errors: at its fields when it names them, else at `field`."""
-    if exc.fields:
-        return FormRefused(field_messages(exc.fields, visitor))
-    return FormRefused({field: visitor.language.field_error(exc.message)})
+FORM_REFUSALS = (FormRefused, InvalidInput)
+"""A form refused by its schema (`load_form`) or by the service it was sent to."""
+
+
+def refusal_errors(refusal: FormRefused | InvalidInput, visitor, field: str = "_form") -> dict:
+    """The errors a refused form is shown again with: the schema's, or the service's at the
+    fields it names, else at `field`."""
+    if isinstance(refusal, FormRefused):
+        return refusal.errors
+    if refusal.fields:
+        return field_messages(refusal.fields, visitor)
+    return {field: visitor.language.field_error(refusal.message)}
 
 
 def field_messages(messages, visitor, prefix: str = "") -> dict[str, str]:

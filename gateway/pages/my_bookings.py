@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from gateway.errors import ApiError
 from gateway.pages.booking import at_once, wants_region
 from gateway.pages.booking_choice import WEEK, shown_week
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.i18n import HELSINKI
 from gateway.pages.navigation import N_
 from gateway.pages.rendering import redirect, render
@@ -414,14 +414,12 @@ class MyBookingPages:
         try:
             feedback = load_form(FeedbackInput, feedback_form(posted), visitor)
             self.bookings.give_feedback(str(booking_id), feedback, visitor.caller.actor)
-        except FormRefused as refusal:
-            errors = refusal.errors
         except TooLate:
             errors = {"_form": visitor._(FEEDBACK_CLOSED)}
         except Conflict:
             errors = {"_form": visitor._(FEEDBACK_NOT_YET)}
-        except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor, "comment").errors
+        except FORM_REFUSALS as refusal:
+            errors = refusal_errors(refusal, visitor, "comment")
         else:
             return redirect(visitor, f"{LIST_PATH}/{booking_id}?kiitos=1#palaute")
         return self.render_my_booking(

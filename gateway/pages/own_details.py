@@ -10,7 +10,7 @@ a field emptied by mistake is refused rather than quietly left as it was.
 from werkzeug.wrappers import Response
 
 from gateway.cookies import clear_session_cookie
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.login import PASSWORD_CHANGED
 from gateway.pages.navigation import LOGIN, N_
 from gateway.pages.password_forms import MISSING, password_rules, repeat_errors
@@ -61,7 +61,7 @@ class OwnDetailsPages:
             errors = in_form_order({**refusal.errors, **emptied})
             return self._details_form(visitor, account, posted, errors, status=422)
         except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor).errors
+            errors = refusal_errors(exc, visitor)
             if "member_number" in exc.fields:
                 errors["member_number"] = visitor._(
                     "Valittu tilaaja ei vahvistanut tätä jäsennumeroa. Tarkista numero ja tilaaja."
@@ -88,14 +88,12 @@ class OwnDetailsPages:
                 passwords["new_password"],
                 self.client_address(request),
             )
-        except FormRefused as refusal:
-            return password_form(visitor, {**refusal.errors, **errors}, status=422)
         except Unauthenticated:
             wrong = visitor._("Nykyinen salasana on väärin.")
             return password_form(visitor, {"current_password": wrong}, status=422)
-        except InvalidInput as exc:
-            errors = refused_by_service(exc, visitor, "new_password").errors
-            return password_form(visitor, errors, status=422)
+        except FORM_REFUSALS as refusal:
+            refused = refusal_errors(refusal, visitor, "new_password")
+            return password_form(visitor, {**refused, **errors}, status=422)
         self.sessions.forget_account(visitor.account_id)
         response = redirect(visitor, f"{LOGIN.path}?ilmoitus={PASSWORD_CHANGED}")
         clear_session_cookie(response)

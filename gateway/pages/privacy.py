@@ -6,14 +6,13 @@ dry run first â€” what each service would remove, anonymise and keep, and why â€
 confirming post (`vahvistettu=1`) registers it; the saga then starts on its own.
 """
 
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.privacy_oversight import PrivacyOversightPages, awaiting_notification, chosen
 from gateway.pages.privacy_times import aware_moment, time_left
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
 from gateway.routes.privacy import file_response
 from services.contracts.accounts import PRIVACY
-from services.contracts.errors import InvalidInput
 from services.contracts.privacy import (
     ERASURE,
     EXPORT,
@@ -85,15 +84,10 @@ class PrivacyPages(PrivacyOversightPages):
                 context = {"form": posted, "preview": preview}
                 return render(visitor, "privacy/erasure_preview.html", context)
             created = self.privacy.register_request(registration, actor)
-        except FormRefused as refusal:
-            return self._refused_request(visitor, posted, refusal)
-        except InvalidInput as exc:
-            return self._refused_request(visitor, posted, refused_by_service(exc, visitor))
+        except FORM_REFUSALS as refusal:
+            context = {"form": posted, "errors": refusal_errors(refusal, visitor)}
+            return render(visitor, "privacy/new_request.html", context, status=422)
         return redirect(visitor, f"{REQUESTS}/{created['id']}?rekisteroity=1")
-
-    def _refused_request(self, visitor, posted: dict, refusal: FormRefused):
-        context = {"form": posted, "errors": refusal.errors}
-        return render(visitor, "privacy/new_request.html", context, status=422)
 
     @page("GET", f"{REQUESTS}/<uuid:request_id>", roles=(PRIVACY,))
     def privacy_request_page(self, request, visitor, request_id):

@@ -5,14 +5,14 @@ The same contract schemas and privacy RPCs as `gateway.routes.privacy_oversight`
 in Helsinki (`privacy_times`); a search by day covers the whole of its last day.
 """
 
-from gateway.pages.forms import FormRefused, form_of, load_form, refused_by_service
+from gateway.pages.forms import FORM_REFUSALS, FormRefused, form_of, load_form, refusal_errors
 from gateway.pages.privacy_times import aware_moment, day_start, time_left, typed_moment
 from gateway.pages.rendering import redirect, render
 from gateway.pages.routing import page
 from gateway.request_input import accepted
 from gateway.routes.privacy_oversight import BREACH_HANDLERS
 from services.contracts.accounts import PRIVACY, PageQuery
-from services.contracts.errors import InvalidInput, NotFound
+from services.contracts.errors import NotFound
 from services.contracts.privacy import AuditQuery, BreachReport, BreachUpdate
 
 RETENTION = "/tietosuoja/sailytys"
@@ -99,15 +99,10 @@ class PrivacyOversightPages:
             breach = self.privacy.register_breach(
                 load_form(BreachReport, report, visitor), visitor.caller.actor
             )
-        except FormRefused as refusal:
-            return self._refused_breach(visitor, posted, refusal)
-        except InvalidInput as exc:
-            return self._refused_breach(visitor, posted, refused_by_service(exc, visitor))
+        except FORM_REFUSALS as refusal:
+            context = {"form": posted, "errors": refusal_errors(refusal, visitor)}
+            return render(visitor, "privacy/new_breach.html", context, status=422)
         return redirect(visitor, f"{BREACHES}/{breach['id']}?kirjattu=1")
-
-    def _refused_breach(self, visitor, posted: dict, refusal: FormRefused):
-        context = {"form": posted, "errors": refusal.errors}
-        return render(visitor, "privacy/new_breach.html", context, status=422)
 
     def _breach(self, visitor, breach_id) -> dict:
         """One breach of the register (the RPCs list them all; the register stays small)."""
@@ -132,14 +127,9 @@ class PrivacyOversightPages:
         try:
             update = load_form(BreachUpdate, breach_update_of(posted), visitor)
             self.privacy.update_breach(str(breach_id), update, visitor.caller.actor)
-        except FormRefused as refusal:
-            return self._refused_update(visitor, breach_id, posted, refusal)
-        except InvalidInput as exc:
-            refusal = refused_by_service(exc, visitor)
-            return self._refused_update(visitor, breach_id, posted, refusal)
+        except FORM_REFUSALS as refusal:
+            breach = self._breach(visitor, breach_id)
+            errors = refusal_errors(refusal, visitor)
+            context = {"breach": breach, "form": posted, "errors": errors, "shown": {}}
+            return render(visitor, "privacy/breach.html", context, status=422)
         return redirect(visitor, f"{BREACHES}/{breach_id}?tallennettu=1")
-
-    def _refused_update(self, visitor, breach_id, posted: dict, refusal: FormRefused):
-        breach = self._breach(visitor, breach_id)
-        context = {"breach": breach, "form": posted, "errors": refusal.errors, "shown": {}}
-        return render(visitor, "privacy/breach.html", context, status=422)

@@ -12,7 +12,7 @@ from gateway.cookies import (
 )
 from gateway.errors import ApiError
 from gateway.http import api, json_response
-from gateway.request_input import load_body, load_query
+from gateway.request_input import load_body, query_of
 from gateway.schemas import CookieCheckSchema, SessionSchema
 from services.contracts.accounts import (
     ADMIN,
@@ -223,7 +223,7 @@ class AccountRoutes:
     )
     def list_staff(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        page = load_query(request, PageQuery)
+        page = query_of(request)
         return AccountPage().dump(
             self.accounts.list_staff(caller.actor, page["limit"], page["cursor"])
         )
@@ -268,7 +268,7 @@ class AccountRoutes:
     )
     def search_coachees(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        query = load_query(request, CoacheeQuery)
+        query = query_of(request)
         return AccountPage().dump(
             self.accounts.search_coachees(query["q"], caller.actor, query["limit"], query["cursor"])
         )

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Request
 from gateway.errors import ApiError
 from gateway.http import api
 from gateway.input_guard import body_within_limit
-from gateway.request_input import load_body, load_query
+from gateway.request_input import load_body, query_of
 from gateway.routes.billing_reports import ReportRoutes
 from services.contracts.accounts import ADMIN, PageQuery
 from services.contracts.billing import (
@@ -72,7 +72,7 @@ class BillingRoutes(ReportRoutes):
     )
     def list_subscribers(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        page = load_query(request, PageQuery)
+        page = query_of(request)
         return SubscriberPage().dump(
             self.billing.list_subscribers(caller.actor, page["limit"], page["cursor"])
         )

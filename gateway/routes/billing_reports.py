@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from gateway.errors import ServiceUnavailable
 from gateway.http import api
-from gateway.request_input import load_body, load_query
+from gateway.request_input import load_body, query_of
 from services.contracts.accounts import ADMIN, SUBSCRIBER
 from services.contracts.billing import (
     DraftQuery,
@@ -72,7 +72,7 @@ class ReportRoutes:
     )
     def list_reports(self, request):
         actor = self.report_actor(request)
-        query = load_query(request, ReportQuery)
+        query = query_of(request)
         return ReportPage().dump(self.billing.list_reports(actor, query))
 
     @api(
@@ -85,7 +85,7 @@ class ReportRoutes:
     )
     def preview_report(self, request):
         actor = self.report_actor(request)
-        query = load_query(request, DraftQuery)
+        query = query_of(request)
         return DraftReport().dump(self.billing.preview_report(query, actor))
 
     @api(

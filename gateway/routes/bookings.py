@@ -7,7 +7,7 @@ naming the field and nothing malformed reaches the bookings service.
 
 from gateway.auth import credential_of
 from gateway.http import api
-from gateway.request_input import idempotency_key, load_body, load_query
+from gateway.request_input import idempotency_key, load_body, query_of
 from services.contracts.accounts import ADMIN, COACH, COACHEE, CoacheeContact
 from services.contracts.bookings import (
     AvailabilityChange,
@@ -58,7 +58,7 @@ class BookingRoutes:
         tags=("catalogue",),
     )
     def list_catalogue(self, request):
-        if not load_query(request, CatalogueQuery)["include_inactive"]:
+        if not query_of(request)["include_inactive"]:
             return self.bookings.list_services()
         caller = self.caller(request, roles=(ADMIN,))
         return self.bookings.list_services(True, caller.actor)
@@ -173,7 +173,7 @@ class BookingRoutes:
     )
     def list_availability_changes(self, request, coach_id):
         caller = self.caller(request, roles=STAFF)
-        query = load_query(request, AvailabilityQuery)
+        query = query_of(request)
         return self.bookings.list_availability_changes(coach_id, query, caller.actor)
 
     @api(
@@ -197,7 +197,7 @@ class BookingRoutes:
         tags=("bookings",),
     )
     def find_slots(self, request):
-        return self.bookings.find_slots(load_query(request, SlotQuery))
+        return self.bookings.find_slots(query_of(request))
 
     @api(
         "POST",
@@ -226,7 +226,7 @@ class BookingRoutes:
     )
     def list_bookings(self, request):
         caller = self.caller(request, roles=BOOKING_ROLES)
-        return self.bookings.list_bookings(caller.actor, load_query(request, BookingFilter))
+        return self.bookings.list_bookings(caller.actor, query_of(request))
 
     @api(
         "GET",
@@ -376,5 +376,5 @@ class BookingRoutes:
     )
     def summarize_feedback(self, request):
         caller = self.caller(request, roles=(ADMIN,))
-        query = load_query(request, FeedbackSummaryQuery)
+        query = query_of(request)
         return self.bookings.summarize_feedback(query, caller.actor)

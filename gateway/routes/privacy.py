@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from gateway.errors import ApiError
 from gateway.http import api
-from gateway.request_input import load_body, load_query
+from gateway.request_input import load_body, query_of
 from gateway.routes.privacy_oversight import PrivacyOversightRoutes
 from services.contracts.accounts import COACHEE, PRIVACY, PasswordConfirmation, RequestAccepted
 from services.contracts.errors import Unauthenticated
@@ -74,7 +74,7 @@ class PrivacyRoutes(PrivacyOversightRoutes):
     )
     def list_privacy_requests(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        filters = load_query(request, RequestFilter)
+        filters = query_of(request)
         return PrivacyRequestPage().dump(self.privacy.list_requests(filters, caller.actor))
 
     @api(
@@ -134,7 +134,7 @@ class PrivacyRoutes(PrivacyOversightRoutes):
     )
     def erasure_preview(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        username = load_query(request, ErasurePreviewQuery)["username"]
+        username = query_of(request)["username"]
         return ErasurePreview().dump(self.privacy.preview_erasure(username, caller.actor))
 
     @api(

@@ -1,7 +1,7 @@
 """Oversight of personal data: the retention preview, the audit log and the breach register."""
 
 from gateway.http import api
-from gateway.request_input import load_body, load_query
+from gateway.request_input import load_body, query_of
 from services.contracts.accounts import ADMIN, PRIVACY, PageQuery
 from services.contracts.privacy import (
     AuditPage,
@@ -28,7 +28,7 @@ class PrivacyOversightRoutes:
     )
     def retention_preview(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        page = load_query(request, PageQuery)
+        page = query_of(request)
         preview = self.privacy.retention_preview(caller.actor, page["limit"], page["cursor"])
         return RetentionPreview().dump(preview)
 
@@ -42,7 +42,7 @@ class PrivacyOversightRoutes:
     )
     def search_audit_log(self, request):
         caller = self.caller(request, roles=(PRIVACY,))
-        query = load_query(request, AuditQuery)
+        query = query_of(request)
         return AuditPage().dump(self.privacy.search_audit_log(query, caller.actor))
 
     @api(

@@ -5,11 +5,12 @@ import uuid
 
 from services.accounts import repository as repo
 from services.accounts.passwords import password_problems
-from services.accounts.sessions import new_token, token_hash
+from services.accounts.sessions import new_token
 from services.accounts.throttle import throttle_keys
 from services.accounts.work import Work
 from services.contracts.errors import InvalidInput, Throttled, Unauthenticated
 from services.infra.database import step
+from services.infra.tokens import token_hash
 
 LOGIN_REFUSED = "The username or password is wrong, or the login is not in use."
 FAILURE_CLEANUP_BATCH = 1000

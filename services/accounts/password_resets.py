@@ -15,11 +15,11 @@ import uuid
 from services.accounts import repository as repo
 from services.accounts.logins import is_disabled, refuse_if_throttled
 from services.accounts.passwords import password_problems
-from services.accounts.sessions import token_hash
 from services.accounts.throttle import account_key, reset_throttle_keys
 from services.accounts.work import Work
 from services.contracts.accounts import InvalidResetToken
 from services.contracts.errors import InvalidInput
+from services.infra.tokens import token_hash
 
 RESET_THROTTLED = "Too many password-reset requests; try again later."
 TOKEN_REFUSED = (

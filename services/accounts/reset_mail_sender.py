@@ -17,12 +17,13 @@ from services.accounts import repository as repo
 from services.accounts.logins import is_disabled
 from services.accounts.models import password_reset_mails
 from services.accounts.reset_mail import ResetMail, compose
-from services.accounts.sessions import new_token, token_hash
+from services.accounts.sessions import new_token
 from services.accounts.work import Work
 from services.infra import mail_queue
 from services.infra.database import step
 from services.infra.mail_queue import Outcomes
 from services.infra.mailer import SmtpMailer
+from services.infra.tokens import token_hash
 
 
 def reason_not_to_send(reset, now: datetime) -> str | None:

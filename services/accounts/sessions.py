@@ -1,6 +1,5 @@
-"""Login sessions: opaque random tokens, stored only as their SHA-256."""
+"""Login sessions: opaque random tokens, stored only as their SHA-256 (`services.infra.tokens`)."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,10 +7,6 @@ from datetime import datetime, timedelta
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ member's name its eligibility was decided for. Nothing else about the coachee bu
 
 import uuid
 
-from services.bookings.mail_sender import bookings_with_names
+from services.bookings.repository import bookings_with_names
 from services.contracts.billing import BillableSession
 from services.contracts.errors import NotFound
 

@@ -13,19 +13,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 
 from services.bookings.mail import BookingMail, compose
-from services.bookings.models import (
-    bookings,
-    catalogue_services,
-    coaches,
-    mail_jobs,
-    specifications,
-)
+from services.bookings.models import bookings, mail_jobs
 from services.bookings.notifications import (
     CANCELLATION,
     FEEDBACK_REQUEST,
     REMINDER,
     queue_mail,
 )
+from services.bookings.repository import bookings_with_names
 from services.bookings.settings import feedback_closes
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
@@ -36,26 +31,6 @@ from services.infra.mailer import SmtpMailer
 log = logging.getLogger(__name__)
 
 STATUS_A_MAIL_NEEDS = {CANCELLATION: CANCELLED, FEEDBACK_REQUEST: COMPLETED}
-
-
-def with_names(query):
-    """The booking's columns with the names of its service, specification and coach."""
-    return (
-        query.add_columns(
-            catalogue_services.c.name.label("service_name"),
-            specifications.c.name.label("specification_name"),
-            coaches.c.name.label("coach_name"),
-        )
-        .join(catalogue_services, catalogue_services.c.id == bookings.c.service_id)
-        .join(specifications, specifications.c.id == bookings.c.specification_id)
-        .join(coaches, coaches.c.id == bookings.c.coach_id)
-    )
-
-
-def bookings_with_names(session, booking_ids) -> dict:
-    """Each booking by its id, with the names its mails tell."""
-    query = with_names(select(bookings)).where(bookings.c.id.in_(booking_ids))
-    return {row["id"]: row for row in session.execute(query).mappings()}
 
 
 def reason_not_to_send(job, booking, now: datetime, feedback_window: timedelta) -> str | None:

@@ -258,6 +258,26 @@ def booking_by_idempotency_key(session, scope: str, key: str) -> RowMapping | No
     return session.execute(query).mappings().first()
 
 
+def with_names(query):
+    """The booking's columns with the names of its service, specification and coach."""
+    return (
+        query.add_columns(
+            catalogue_services.c.name.label("service_name"),
+            specifications.c.name.label("specification_name"),
+            coaches.c.name.label("coach_name"),
+        )
+        .join(catalogue_services, catalogue_services.c.id == bookings.c.service_id)
+        .join(specifications, specifications.c.id == bookings.c.specification_id)
+        .join(coaches, coaches.c.id == bookings.c.coach_id)
+    )
+
+
+def bookings_with_names(session, booking_ids) -> dict:
+    """Each booking by its id, with the names its mails and billing snapshots tell."""
+    query = with_names(select(bookings)).where(bookings.c.id.in_(booking_ids))
+    return {row["id"]: row for row in session.execute(query).mappings()}
+
+
 def open_registration(session, registration_key: str, now: datetime) -> str:
     """Open the registration unless it exists; returns its state."""
     opened = session.execute(

@@ -8,7 +8,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from gateway.errors import ApiError
-from gateway.request_input import load_body, load_query
+from gateway.request_input import check_query, load_body, query_of
 from gateway.routes.accounts import split_disabling
 from services.contracts.accounts import (
     AccountChanges,
@@ -120,8 +120,9 @@ def test_page_size_is_bounded():
 
 def test_query_defaults_when_absent():
     request = Request(EnvironBuilder(query_string="q=virtanen").get_environ())
+    check_query(request, CoacheeQuery)
 
-    assert load_query(request, CoacheeQuery) == {"q": "virtanen", "limit": 50, "cursor": None}
+    assert query_of(request) == {"q": "virtanen", "limit": 50, "cursor": None}
 
 
 def test_disabling_is_split_from_the_field_changes():

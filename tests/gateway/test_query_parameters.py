@@ -5,9 +5,14 @@ a 422 naming the parameter, never ignored and never a 500."""
 import uuid
 
 import pytest
+from marshmallow import post_load
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from gateway.openapi import PATH_PARAMETER, routes_of
+from gateway.request_input import check_query, query_of
 from gateway.service import GatewayService
+from services.contracts.accounts import PageQuery
 from services.contracts.fields import Day, Timestamp
 from tests.gateway.api_client import ApiClient
 
@@ -81,6 +86,22 @@ def test_a_day_outside_the_calendar_is_refused_by_name_on_every_route(gateway):
 def test_every_route_with_dates_in_its_query_is_swept():
     swept = {url for _, url, _, _ in date_parameters()}
     assert swept >= {"/api/slots", "/api/feedback/summary", "/api/bookings", "/api/audit"}
+
+
+def test_the_route_reads_the_query_its_check_loaded_without_loading_it_again():
+    loads = []
+
+    class CountedPageQuery(PageQuery):
+        @post_load
+        def counted(self, data, **kwargs):
+            loads.append(data)
+            return data
+
+    request = Request(EnvironBuilder(query_string="limit=5").get_environ())
+    check_query(request, CountedPageQuery)
+
+    assert query_of(request) == query_of(request) == {"limit": 5, "cursor": None}
+    assert len(loads) == 1
 
 
 def test_a_parameter_given_twice_is_refused_by_name(gateway):

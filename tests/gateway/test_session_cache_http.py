@@ -2,6 +2,8 @@
 again costs no `resolve_session` RPC, and a session that ends stops working on every gateway
 at once (its own logout at once, any other change as soon as `sessions_changed` arrives)."""
 
+from dataclasses import dataclass
+
 import pytest
 from prometheus_client import REGISTRY
 
@@ -50,6 +52,27 @@ def session_status(client: ApiClient, token: str) -> int:
 
 def refused_within(client: ApiClient, token: str, seconds: float) -> bool:
     return wait_for(lambda: session_status(client, token) == 401, seconds=seconds, interval=0.1)
+
+
+@dataclass(frozen=True)
+class CoacheeOnTwoGateways:
+    """One coachee logged in on each gateway: the second has remembered `remembered_token`'s
+    session, and the coachee acts on the first with `acting_token`."""
+
+    first: ApiClient
+    second: ApiClient
+    remembered_token: str
+    acting_token: str
+
+
+@pytest.fixture
+def coachee_on_two_gateways(two_gateways, make_coachee):
+    first, second = two_gateways
+    coachee = make_coachee()
+    remembered_token = second.log_in(coachee.username, coachee.password).token
+    assert session_status(second, remembered_token) == 200
+    acting_token = first.log_in(coachee.username, coachee.password).token
+    return CoacheeOnTwoGateways(first, second, remembered_token, acting_token)
 
 
 def test_a_token_used_again_asks_accounts_once(client, make_coachee):
@@ -126,36 +149,28 @@ def test_an_admin_disabling_the_account_ends_its_session_on_every_gateway(
 
 
 def test_a_password_change_in_another_session_ends_this_one_on_every_gateway(
-    two_gateways, make_coachee
+    coachee_on_two_gateways,
 ):
-    first, second = two_gateways
-    coachee = make_coachee()
-    token = second.log_in(coachee.username, coachee.password).token
-    assert session_status(second, token) == 200
-    other_token = first.log_in(coachee.username, coachee.password).token
+    logged_in = coachee_on_two_gateways
 
-    changed = first.request(
+    changed = logged_in.first.request(
         "POST",
         "/api/me/password",
-        headers=bearer(other_token),
+        headers=bearer(logged_in.acting_token),
         json={"current_password": PASSWORD, "new_password": "Uusi-Syksyinen-Salasana-5"},
     )
 
     assert changed.status_code == 204
-    assert refused_within(second, token, REVOKED_WITHIN_SECONDS)
+    assert refused_within(logged_in.second, logged_in.remembered_token, REVOKED_WITHIN_SECONDS)
 
 
-def test_an_erasure_ends_the_session_on_every_gateway(two_gateways, make_coachee):
+def test_an_erasure_ends_the_session_on_every_gateway(coachee_on_two_gateways):
     """The erasure runs as the privacy service's saga, whose first step disables the login."""
-    first, second = two_gateways
-    coachee = make_coachee()
-    token = second.log_in(coachee.username, coachee.password).token
-    assert session_status(second, token) == 200
-    other_token = first.log_in(coachee.username, coachee.password).token
+    logged_in = coachee_on_two_gateways
 
-    asked = first.request(
-        "DELETE", "/api/me", headers=bearer(other_token), json={"password": PASSWORD}
+    asked = logged_in.first.request(
+        "DELETE", "/api/me", headers=bearer(logged_in.acting_token), json={"password": PASSWORD}
     )
 
     assert asked.status_code == 202
-    assert refused_within(second, token, ERASED_WITHIN_SECONDS)
+    assert refused_within(logged_in.second, logged_in.remembered_token, ERASED_WITHIN_SECONDS)
