@@ -53,31 +53,30 @@ def test_a_lone_worker_calls_at_once_for_its_own_key():
     assert source.calls == [["a"]]
 
 
-def test_workers_arriving_during_a_call_share_the_next_one():
-    calls, source = CoalescedCalls(), SlowSource()
+def behind_a_call(calls: CoalescedCalls, source: SlowSource, *keys) -> list:
+    """Workers asking for `keys` while a first worker's call for "a" is in flight; both calls
+    are let through. The first worker comes first in the list."""
     first = ask(calls, source, "a")
     settle()
-    waiting = [ask(calls, source, key) for key in ("b", "c", "b")]
+    waiting = [ask(calls, source, key) for key in keys]
     settle()
     assert source.calls == [["a"]]
-
     source.release_next()
     settle()
     source.release_next()
+    return [first, *waiting]
 
-    assert [first.wait(), *(worker.wait() for worker in waiting)] == ["aa", "bb", "cc", "bb"]
+
+def test_workers_arriving_during_a_call_share_the_next_one():
+    workers = behind_a_call(calls := CoalescedCalls(), source := SlowSource(), "b", "c", "b")
+
+    assert [worker.wait() for worker in workers] == ["aa", "bb", "cc", "bb"]
     assert source.calls == [["a"], ["b", "c"]]
+    assert not calls.in_flight
 
 
 def test_a_key_the_call_does_not_answer_fails_only_its_own_worker():
-    calls, source = CoalescedCalls(), SlowSource()
-    first = ask(calls, source, "a")
-    settle()
-    unknown, known = ask(calls, source, "unknown"), ask(calls, source, "k")
-    settle()
-    source.release_next()
-    settle()
-    source.release_next()
+    first, unknown, known = behind_a_call(CoalescedCalls(), SlowSource(), "unknown", "k")
 
     assert first.wait() == "aa"
     assert known.wait() == "kk"
@@ -87,13 +86,7 @@ def test_a_key_the_call_does_not_answer_fails_only_its_own_worker():
 
 def test_a_failed_call_fails_its_workers_and_the_next_call_still_happens():
     calls, source = CoalescedCalls(), SlowSource()
-    first = ask(calls, source, "a")
-    settle()
-    broken, later = ask(calls, source, "broken"), ask(calls, source, "z")
-    settle()
-    source.release_next()
-    settle()
-    source.release_next()
+    first, broken, later = behind_a_call(calls, source, "broken", "z")
 
     assert first.wait() == "aa"
     with pytest.raises(ConnectionError):
@@ -101,7 +94,6 @@ def test_a_failed_call_fails_its_workers_and_the_next_call_still_happens():
     with pytest.raises(ConnectionError):
         later.wait()
     again = ask(calls, source, "z")
-    settle()
     source.release_next()
     assert again.wait() == "zz"
     assert source.calls == [["a"], ["broken", "z"], ["z"]]
