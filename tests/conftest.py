@@ -55,6 +55,7 @@ INFRASTRUCTURE_FIXTURES = frozenset(
         "s3_config",
         "smtp_sink",
         "container_factory",
+        "module_container_factory",
         "runner_factory",
         "web_session",
     }
@@ -165,6 +166,13 @@ def service_config(base_config, service_databases, s3_config, smtp_config):
 def container_factory():
     """Overrides nameko's fixture: the test's containers are killed without waiting out their
     consumers' one-second poll (`tests/containers.py`)."""
+    with containers() as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def module_container_factory():
+    """Containers a test module's tests share, killed when the module is done."""
     with containers() as make:
         yield make
 
