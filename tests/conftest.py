@@ -37,6 +37,7 @@ from nameko.testing.utils import get_extension
 
 from services.infra.clock import Clock, SettableClock
 from services.infra.config import ROOT
+from tests.containers import containers
 from tests.servers import free_port as free_port  # also imported from here by tests
 from tests.servers import fresh_databases, rabbitmq_vhost, s3_server, smtp_sink_server
 from tests.servers import wait_for as wait_for  # also imported from here by tests
@@ -54,6 +55,7 @@ INFRASTRUCTURE_FIXTURES = frozenset(
         "s3_config",
         "smtp_sink",
         "container_factory",
+        "module_container_factory",
         "runner_factory",
         "web_session",
     }
@@ -158,6 +160,21 @@ def service_config(base_config, service_databases, s3_config, smtp_config):
         )
 
     return config_of
+
+
+@pytest.fixture
+def container_factory():
+    """Overrides nameko's fixture: the test's containers are killed without waiting out their
+    consumers' one-second poll (`tests/containers.py`)."""
+    with containers() as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def module_container_factory():
+    """Containers a test module's tests share, killed when the module is done."""
+    with containers() as make:
+        yield make
 
 
 @pytest.fixture

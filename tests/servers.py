@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -86,8 +87,9 @@ def fresh_databases() -> Iterator:
     try:
         yield make
     finally:
-        for url in created:
-            drop_database(url)
+        # At once: each drop waits for a checkpoint, which drops made together share.
+        with ThreadPoolExecutor(max_workers=8) as dropping:
+            list(dropping.map(drop_database, created))
 
 
 def port_answers(host: str, port: int) -> bool:

@@ -37,9 +37,12 @@ def start_every_service(container_factory, service_config, clock=None, settings=
     return containers
 
 
-@pytest.fixture
-def service_containers(container_factory, service_config):
-    return start_every_service(container_factory, service_config)
+@pytest.fixture(scope="module")
+def service_containers(module_container_factory, service_config):
+    """Every service, shared by the module's tests: their data is their own (`unique`), and each
+    client calls from an address of its own. A module whose tests move the services' clock,
+    change their settings or stop one overrides this with a stack of its own per test."""
+    return start_every_service(module_container_factory, service_config)
 
 
 def start_gateway(container_factory, base_config, clock=None, **settings) -> str:
@@ -57,9 +60,10 @@ def start_gateway(container_factory, base_config, clock=None, **settings) -> str
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture
-def gateway_url(container_factory, base_config):
-    return start_gateway(container_factory, base_config)
+@pytest.fixture(scope="module")
+def gateway_url(module_container_factory, base_config):
+    """The gateway the module's tests share (see `service_containers`)."""
+    return start_gateway(module_container_factory, base_config)
 
 
 @pytest.fixture

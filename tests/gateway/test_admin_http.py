@@ -21,12 +21,18 @@ class AuditListener:
         return payload
 
 
-def set_accounts_clock(service_containers, now: datetime) -> SettableClock:
-    clock = SettableClock(now)
-    for extension in service_containers["accounts"].extensions:
-        if isinstance(extension, Clock):
-            extension.source = clock
-    return clock
+@pytest.fixture
+def accounts_clock(service_containers):
+    """The accounts service on a settable clock that starts now, for this test; the module's
+    tests share the service, so its own clock comes back afterwards."""
+    clock = SettableClock(datetime.now(UTC))
+    dependencies = [e for e in service_containers["accounts"].extensions if isinstance(e, Clock)]
+    own = [dependency.source for dependency in dependencies]
+    for dependency in dependencies:
+        dependency.source = clock
+    yield clock
+    for dependency, source in zip(dependencies, own, strict=True):
+        dependency.source = source
 
 
 @pytest.fixture
@@ -125,10 +131,9 @@ def test_disabling_a_login_ends_its_sessions_until_it_is_enabled(client, admin, 
     assert client.try_log_in(coach.username, coach.password).status_code == 200
 
 
-def test_a_temporary_disabling_ends_by_itself(client, service_containers, admin, make_coachee):
-    clock = set_accounts_clock(service_containers, datetime.now(UTC))
+def test_a_temporary_disabling_ends_by_itself(client, accounts_clock, admin, make_coachee):
     coachee = make_coachee()
-    until = clock.now() + timedelta(hours=1)
+    until = accounts_clock.now() + timedelta(hours=1)
 
     response = client.request(
         "PATCH",
@@ -140,28 +145,27 @@ def test_a_temporary_disabling_ends_by_itself(client, service_containers, admin,
     assert response.status_code == 200
     assert datetime.fromisoformat(response.json()["disabled_until"]) == until
     assert client.try_log_in(coachee.username, coachee.password).status_code == 401
-    clock.advance(timedelta(hours=1, seconds=1))
+    accounts_clock.advance(timedelta(hours=1, seconds=1))
     assert client.try_log_in(coachee.username, coachee.password).status_code == 200
 
 
 def test_login_ends_after_its_lifetime(
-    service_containers, container_factory, base_config, make_coachee
+    accounts_clock, container_factory, base_config, make_coachee
 ):
     """The gateway reads the clock accounts reads, as in production: it remembers a resolved
     session, but never past the session's end by that clock."""
-    clock = set_accounts_clock(service_containers, datetime.now(UTC))
     coachee = make_coachee()
-    with ApiClient(start_gateway(container_factory, base_config, clock=clock)) as client:
+    with ApiClient(start_gateway(container_factory, base_config, clock=accounts_clock)) as client:
         short = client.log_in(coachee.username, coachee.password)
         remembered = client.log_in(coachee.username, coachee.password, remember_me=True)
         assert client.request("GET", "/api/me", headers=short.with_bearer()).status_code == 200
 
-        clock.advance(timedelta(hours=48, seconds=1))
+        accounts_clock.advance(timedelta(hours=48, seconds=1))
 
         assert client.request("GET", "/api/me", headers=short.with_bearer()).status_code == 401
         remembered_me = client.request("GET", "/api/me", headers=remembered.with_bearer())
         assert remembered_me.status_code == 200
-        clock.advance(timedelta(days=12))
+        accounts_clock.advance(timedelta(days=12))
         remembered_me = client.request("GET", "/api/me", headers=remembered.with_bearer())
         assert remembered_me.status_code == 401
 

@@ -5,6 +5,18 @@ from openapi_spec_validator import validate
 
 from gateway.http import SECURITY_HEADERS
 from services.contracts.names import ALL_SERVICES
+from tests.gateway.conftest import start_every_service, start_gateway
+
+
+@pytest.fixture
+def service_containers(container_factory, service_config):
+    """Every service for this test alone: one test here stops a service."""
+    return start_every_service(container_factory, service_config)
+
+
+@pytest.fixture
+def gateway_url(container_factory, base_config):
+    return start_gateway(container_factory, base_config)
 
 
 def assert_secured(response):

@@ -14,7 +14,7 @@ from services.infra.clock import HELSINKI
 from services.infra.storage import ObjectStore, make_s3_client
 from tests.conftest import free_port
 from tests.gateway.api_client import ApiClient, unique
-from tests.gateway.conftest import PASSWORD
+from tests.gateway.conftest import PASSWORD, start_gateway
 from tests.media import samples
 from tests.media.readers import ORIENTATION, exif_tags
 from tests.media.test_hostile_files import png_header_only
@@ -22,18 +22,10 @@ from tests.media.test_hostile_files import png_header_only
 PROGRAM = b"MZ\x90\x00" + bytes(60)
 
 
-@pytest.fixture
-def gateway_url(container_factory, base_config, s3_config):
+@pytest.fixture(scope="module")
+def gateway_url(module_container_factory, base_config, s3_config):
     """The gateway as the shared fixture starts it, plus the storage attachments need."""
-    port = free_port()
-    config = dict(
-        base_config,
-        **s3_config,
-        WEB_SERVER_ADDRESS=f"127.0.0.1:{port}",
-        TRUST_PROXY_HEADERS=True,
-    )
-    container_factory(GatewayService, config).start()
-    return f"http://127.0.0.1:{port}"
+    return start_gateway(module_container_factory, base_config, **s3_config)
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ class ObservedSystem:
         return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def trace_sink():
     sink = OtlpSink(("127.0.0.1", free_port()))
     sink.start()
@@ -54,7 +54,7 @@ def trace_sink():
     sink.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def observed_system(
     database_url, base_config, s3_config, smtp_config, trace_sink, tmp_path_factory
 ):
@@ -101,7 +101,7 @@ def observed_system(
             stop_all(list(processes.values()))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def observed_admin(observed_system):
     username = unique("admin")
     with ClusterRpcProxy({"AMQP_URI": observed_system.amqp_uri}, timeout=30) as rpc:
@@ -110,7 +110,7 @@ def observed_admin(observed_system):
         return client.log_in(username, ADMIN_PASSWORD).with_bearer()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def observed_catalogue(observed_system, observed_admin):
     with ApiClient(observed_system.url) as client:
         return set_up_catalogue(client, observed_admin)
