@@ -45,7 +45,7 @@ def register_coachee(work: Work, registration: dict, registration_key: str | Non
     details = checked_registration(registration)
     password_hash = work.settings.hashing.hash(details.pop("password"))
     for _ in range(USERNAME_ATTEMPTS):
-        account = repo.insert_account_unless_taken(
+        account = repo.insert_account(
             work.db,
             dict(
                 details,

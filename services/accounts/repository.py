@@ -50,12 +50,7 @@ def username_taken(session, username: str) -> bool:
     return account_by_username(session, username) is not None
 
 
-def insert_account(session, values: dict) -> RowMapping:
-    values = dict(values, id=values.get("id") or uuid.uuid4())
-    return session.execute(insert(accounts).values(values).returning(accounts)).mappings().one()
-
-
-def insert_account_unless_taken(session, values: dict) -> RowMapping | None:
+def insert_account(session, values: dict) -> RowMapping | None:
     """The new account, or None when its username or registration key is taken already
     (PostgreSQL's ON CONFLICT DO NOTHING: no savepoint needed to go on)."""
     query = (

@@ -20,9 +20,21 @@ def list_staff(work: Work, actor: dict, limit: int, cursor: str | None) -> dict:
     return {"items": ACCOUNT.dump(page["items"], many=True), "next_cursor": page["next_cursor"]}
 
 
+def username_taken() -> Conflict:
+    return Conflict("This username is taken.", {"username": ["This username is taken."]})
+
+
 def refuse_taken_username(work: Work, username: str) -> None:
     if repo.username_taken(work.db, username):
-        raise Conflict("This username is taken.", {"username": ["This username is taken."]})
+        raise username_taken()
+
+
+def insert_staff_account(work: Work, values: dict):
+    """The new account; a name taken since `refuse_taken_username` looked is the same refusal."""
+    account = repo.insert_account(work.db, values)
+    if account is None:
+        raise username_taken()
+    return account
 
 
 def create_staff(work: Work, data: dict, actor: dict) -> dict:
@@ -34,8 +46,8 @@ def create_staff(work: Work, data: dict, actor: dict) -> dict:
         )
     refuse_taken_username(work, data["username"])
     initial_password = secrets.token_urlsafe(12)
-    account = repo.insert_account(
-        work.db,
+    account = insert_staff_account(
+        work,
         dict(
             data,
             password_hash=work.settings.hashing.hash(initial_password),
@@ -108,8 +120,8 @@ def create_admin(work: Work, username: str, password: str) -> dict:
     problems = password_problems(password, username)
     if problems:
         raise InvalidInput("Choose another password.", {"password": problems})
-    account = repo.insert_account(
-        work.db,
+    account = insert_staff_account(
+        work,
         {
             "username": username,
             "role": ADMIN,

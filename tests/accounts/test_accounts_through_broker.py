@@ -208,6 +208,20 @@ def test_only_admins_manage_staff(accounts, registration, admin):
         accounts.create_staff(staff, admin)
 
 
+def test_staff_created_at_once_under_one_username_make_one_account_and_conflicts(accounts, admin):
+    staff = {"username": unique("coach"), "role": "coach", "name": "Kaisa", "email": "k@e.fi"}
+    racing = [accounts.create_staff.call_async(staff, admin) for _ in range(4)]
+
+    outcomes = []
+    for reply in racing:
+        try:
+            outcomes.append(reply.result()["account"]["username"])
+        except Conflict as refused:
+            outcomes.append(refused.fields)
+    assert outcomes.count(staff["username"]) == 1
+    assert outcomes.count({"username": ["This username is taken."]}) == 3
+
+
 def every_staff_account(accounts) -> list[dict]:
     """All of them, page by page: other tests share the database and add staff."""
     asker, found, cursor = {"account_id": str(uuid.uuid4()), "role": "admin"}, [], None
