@@ -68,6 +68,41 @@ def test_a_64_character_password_is_accepted_and_verifies():
 def test_hashes_with_weaker_parameters_need_rehashing():
     weak = PasswordHashing(8192, 1, Semaphore(1), 10).hash("vanha-salasana-123")
     assert PasswordHashing(19456, 2, Semaphore(1), 10).needs_rehash(weak)
+    assert not PasswordHashing(8192, 1, Semaphore(1), 10).needs_rehash(weak)
+
+
+REFERENCE_HASHES = {
+    (19456, 2): "$argon2id$v=19$m=19456,t=2,p=1$UbgH75iuLupQbiuoPKWqkw"
+    "$1+x5xU9Fgy6H61PP6erYIZL5tkdPrd4iWDDBnIR7qNo",
+    (12288, 3): "$argon2id$v=19$m=12288,t=3,p=1$tVEW+zYHvDdPg2+Ma/NOug"
+    "$8dRKt3u3Xvx0IPG/Mn2KjphDF4j2n8dRCM7eqOAeVgw",
+}
+"""Hashes of "vanha-salasana-123" made by argon2's reference implementation (argon2-cffi 25.1),
+which hashed this service's passwords before libsodium did."""
+
+
+@pytest.mark.parametrize("setting", sorted(REFERENCE_HASHES))
+def test_hashes_the_reference_implementation_made_still_verify(setting):
+    hashing = PasswordHashing(12288, 3, Semaphore(1), 10)
+    stored = REFERENCE_HASHES[setting]
+    assert hashing.verify(stored, "vanha-salasana-123")
+    assert not hashing.verify(stored, "vanha-salasana-124")
+    assert hashing.needs_rehash(stored) is (setting != (12288, 3))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "not a hash",
+        "$argon2i$v=19$m=12288,t=3,p=1$tVEW+zYHvDdPg2+Ma/NOug$8dRKt3u3Xvx0IPG/Mn2KjphDF4j2n8dRCM7eqOAeVgw",
+        REFERENCE_HASHES[(12288, 3)][:-4],
+    ],
+)
+def test_a_malformed_or_foreign_hash_verifies_nothing(stored):
+    hashing = PasswordHashing(12288, 3, Semaphore(1), 10)
+    assert not hashing.verify(stored, "vanha-salasana-123")
+    assert hashing.needs_rehash("not a hash")
 
 
 OWASP_ARGON2ID_SETTINGS = {(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)}
