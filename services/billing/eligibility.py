@@ -44,3 +44,16 @@ def check_eligibility(work: Work, subscriber_id, member_number: str) -> dict:
         raise NotFound("No such subscriber.")
     on_roster = subscriber["eligibility_method"] == ELIGIBILITY_ROSTER and subscriber["on_roster"]
     return eligibility_answer(subscriber, on_roster)
+
+
+def check_eligibilities(work: Work, questions: list[dict]) -> list[dict | None]:
+    """Each question's answer in the questions' order; None where the subscriber is unknown or
+    inactive, which `check_eligibility` refuses as `NotFound`."""
+    answers = []
+    for question in questions:
+        try:
+            answer = check_eligibility(work, question["subscriber_id"], question["member_number"])
+        except NotFound:
+            answer = None
+        answers.append(answer)
+    return answers

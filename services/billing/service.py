@@ -21,6 +21,7 @@ from services.billing.work import Work
 from services.contracts.billing import (
     DraftQuery,
     EligibilityQuestion,
+    EligibilityQuestions,
     ReissueRequest,
     ReportQuery,
     SubscriberChanges,
@@ -103,6 +104,11 @@ class BillingService(ServiceBase):
         return eligibility.check_eligibility(
             self.work(), question["subscriber_id"], question["member_number"]
         )
+
+    @rpc(expected_exceptions=DomainError)
+    def check_eligibilities(self, questions: list) -> list:
+        asked = load(EligibilityQuestions, {"questions": questions})
+        return eligibility.check_eligibilities(self.work(), asked["questions"])
 
     @handle_event(BOOKINGS, BOOKING_CONFIRMED)
     def record_confirmed_booking(self, payload: dict) -> None:

@@ -48,7 +48,7 @@ from services.contracts.bookings import (
     RegistrationExpired,
     SlotTaken,
 )
-from services.contracts.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from services.contracts.errors import Forbidden, InvalidInput, Unauthenticated
 from services.infra.database import step
 
 SLOT_GONE = "This time is not free any more; choose another."
@@ -94,18 +94,25 @@ def coachee_identity(request: dict, actor: dict | None) -> dict:
     return registration
 
 
-def eligibility_of(work: Work, identity: dict) -> dict:
-    unknown = InvalidInput(
+def unknown_subscriber(*_) -> InvalidInput:
+    return InvalidInput(
         "Unknown subscriber.", {"coachee": {"subscriber_id": ["Unknown subscriber."]}}
     )
+
+
+def eligibility_of(work: Work, identity: dict) -> dict:
+    """Billing's answer for the member. Bookings asking at the same time share one call
+    (`infra.coalescing`): under load one round trip answers several of them."""
     if identity["subscriber_id"] is None:
-        raise unknown
-    try:
-        return work.billing.check_eligibility(
-            str(identity["subscriber_id"]), identity["member_number"]
-        )
-    except NotFound:
-        raise unknown from None
+        raise unknown_subscriber()
+
+    def answers_by_question(questions: list[tuple[str, str]]) -> dict:
+        asked = [{"subscriber_id": s, "member_number": m} for s, m in questions]
+        answers = work.billing.check_eligibilities(asked)
+        return {q: answer for q, answer in zip(questions, answers, strict=True) if answer}
+
+    question = (str(identity["subscriber_id"]), identity["member_number"])
+    return work.eligibility_calls.answer(question, answers_by_question, unknown_subscriber)
 
 
 def request_hash(request: dict) -> str:

@@ -45,6 +45,7 @@ from services.contracts.bookings import (
 )
 from services.contracts.errors import DomainError, InvalidInput
 from services.contracts.names import ACCOUNTS, BILLING, BOOKINGS
+from services.infra.coalescing import Coalesced
 from services.infra.mailer import Mailer
 from services.infra.rpc import rpc
 from services.infra.service_base import ServiceBase
@@ -64,6 +65,7 @@ class BookingsService(ServiceBase):
     mailer = Mailer()
     searches = RememberedAnswers(SLOTS_DEPEND_ON, "SLOT_CACHE")
     catalogue_reads = RememberedAnswers(CATALOGUE_DEPENDS_ON, "CATALOGUE_CACHE")
+    eligibility_calls = Coalesced()
 
     def work(self) -> Work:
         return Work(
@@ -75,6 +77,7 @@ class BookingsService(ServiceBase):
             billing=self.billing,
             searches=self.searches,
             catalogue_reads=self.catalogue_reads,
+            eligibility_calls=self.eligibility_calls,
         )
 
     @rpc(expected_exceptions=DomainError)

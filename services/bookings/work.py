@@ -6,6 +6,7 @@ from datetime import datetime
 from services.bookings.settings import BookingRules
 from services.bookings.slot_cache import RememberedSearches, never_remembered
 from services.infra.audit import Audited
+from services.infra.coalescing import CoalescedCalls
 
 
 @dataclass
@@ -20,3 +21,5 @@ class Work(Audited):
     """Slot searches remembered for a moment (`slot_cache`)."""
     catalogue_reads: RememberedSearches = field(default_factory=never_remembered)
     """The services and qualified coaches remembered for a moment (`slot_cache`)."""
+    eligibility_calls: CoalescedCalls = field(default_factory=CoalescedCalls)
+    """Bookings that check eligibility at the same time share one call to billing."""

@@ -2,8 +2,8 @@
 
 RPC methods (see services/billing/README.md for each one's arguments, answer and errors):
 create_subscriber, update_subscriber, get_subscriber, list_subscribers, subscriber_choices,
-replace_roster, check_eligibility, list_reports, get_report, get_report_file, preview_report,
-reissue_report, publish_reports, export_personal_data, erase_personal_data.
+replace_roster, check_eligibility, check_eligibilities, list_reports, get_report, get_report_file,
+preview_report, reissue_report, publish_reports, export_personal_data, erase_personal_data.
 
 Event: `monthly_report_published` (`MonthlyReportPublished`). `BillableSession` is what bookings'
 `get_billing_snapshots` answers: what a billable line needs to know about a booking.
@@ -143,6 +143,20 @@ class EligibilityAnswer(Schema):
     decision = fields.String(validate=validate.OneOf(DECISIONS))
     rule = fields.String(validate=validate.OneOf(ELIGIBILITY_METHODS))
     reason = fields.String()
+
+
+MAX_ELIGIBILITY_QUESTIONS = 100
+
+
+class EligibilityQuestions(Schema):
+    """Members asked about at once (`check_eligibilities`): bookings that check eligibility at
+    the same time share one call."""
+
+    questions = fields.List(
+        fields.Nested(EligibilityQuestion),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ELIGIBILITY_QUESTIONS),
+    )
 
 
 def period_field(**kwargs) -> fields.String:

@@ -1,6 +1,6 @@
 """One call for many workers: workers of a service that want answers of the same kind at the same
-time (billing's event handlers, each wanting one booking's snapshot) wait together and are
-answered by one call for all of their keys.
+time (billing's event handlers, each wanting one booking's snapshot; bookings, each wanting one
+member's eligibility) wait together and are answered by one call for all of their keys.
 
 A worker that finds no call in flight makes one at once, for its own key and every key asked
 for meanwhile; the workers that ask while that call is in flight wait, and when it returns, one

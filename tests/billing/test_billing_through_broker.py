@@ -197,6 +197,35 @@ def test_eligibility_of_an_unknown_or_inactive_subscriber_is_not_found(
         billing.check_eligibility(roster_subscriber["id"], "10001")
 
 
+def test_eligibilities_are_answered_in_the_questions_order_with_null_for_no_subscriber(
+    billing, admin, roster_subscriber, subscriber_data
+):
+    inactive = billing.create_subscriber(dict(subscriber_data, name=unique("Lopettanut ")), admin)
+    billing.update_subscriber(inactive["id"], {"active": False}, admin)
+    roster = roster_subscriber["id"]
+    asked = [
+        {"subscriber_id": roster, "member_number": "99999"},
+        {"subscriber_id": str(uuid.uuid4()), "member_number": "10001"},
+        {"subscriber_id": roster, "member_number": " ab-2002 "},
+        {"subscriber_id": inactive["id"], "member_number": "10001"},
+        {"subscriber_id": roster, "member_number": "99999"},
+    ]
+
+    answers = billing.check_eligibilities(asked)
+
+    decisions = [answer and answer["decision"] for answer in answers]
+    assert decisions == ["not_eligible", None, "eligible", None, "not_eligible"]
+    assert answers[2] == billing.check_eligibility(roster, " ab-2002 ")
+
+
+@pytest.mark.parametrize("count", [0, 101])
+def test_eligibilities_are_asked_1_to_100_at_a_time(billing, roster_subscriber, count):
+    asked = [{"subscriber_id": roster_subscriber["id"], "member_number": "10001"}] * count
+    with pytest.raises(InvalidInput) as caught:
+        billing.check_eligibilities(asked)
+    assert list(caught.value.fields) == ["questions"]
+
+
 def test_eligibility_needs_a_member_number(billing, roster_subscriber):
     with pytest.raises(InvalidInput) as caught:
         billing.check_eligibility(roster_subscriber["id"], "")

@@ -317,6 +317,31 @@ def test_fifty_concurrent_requests_for_one_slot_book_it_once(
     assert outcomes.count("taken") == 49
 
 
+def test_concurrent_bookings_each_get_their_own_members_eligibility(
+    rpc, catalogue, subscribers, service_config
+):
+    """Bookings checking eligibility at the same time share calls to billing; each booking still
+    gets the answer for its own member: M-1 and M-2 are on the roster, the others are not."""
+    roster = subscribers["roster"]["id"]
+    members = ["M-1", "X-1", "M-2", "X-2", "X-3", "M-1", "X-4", "M-2", "X-5", "M-1"]
+    monday = datetime.fromisoformat("2027-03-08T08:00:00+02:00")
+
+    def attempt(n):
+        starts_at = (monday + timedelta(days=n // 5, hours=n % 5)).isoformat()
+        form = coachee_form(roster, member_number=members[n])
+        with ClusterRpcProxy(service_config("bookings"), timeout=60) as own:
+            try:
+                own.bookings.create_booking(booking_request(catalogue, starts_at, form))
+                return "booked"
+            except NotEligible:
+                return "not eligible"
+
+    outcomes = list(eventlet.GreenPool(len(members)).imap(attempt, range(len(members))))
+
+    expected = ["booked" if member.startswith("M-") else "not eligible" for member in members]
+    assert outcomes == expected
+
+
 @pytest.mark.parametrize(
     ("now", "day", "first_slot"),
     [
