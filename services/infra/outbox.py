@@ -112,14 +112,23 @@ class Outbox(DependencyProvider):
                 return published
 
     def _relay_batch(self) -> int:
+        """Claim and mark a batch in one statement, publish it, then commit: a failed publish
+        rolls the marks back, and the batch goes out again on the next pass."""
+        pending = (
+            select(outbox.c.id)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(outbox)
+            .where(outbox.c.id.in_(pending))
+            .values(published_at=func.now())
+            .returning(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
+        )
         with self.database.transaction() as session:
-            rows = session.execute(
-                select(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
-                .where(outbox.c.published_at.is_(None))
-                .order_by(outbox.c.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = sorted(session.execute(claim).all(), key=lambda row: row.id)
             for row in rows:
                 self.publisher.publish(
                     row.payload,
@@ -127,12 +136,6 @@ class Outbox(DependencyProvider):
                     routing_key=row.event_type,
                     headers=row.headers or {},
                     declare=[self.exchange],
-                )
-            if rows:
-                session.execute(
-                    update(outbox)
-                    .where(outbox.c.id.in_([row.id for row in rows]))
-                    .values(published_at=func.now())
                 )
             OUTBOX_PUBLISHED.inc(len(rows))
             return len(rows)

@@ -109,6 +109,46 @@ def test_service_killed_between_commit_and_publish_sends_the_event_after_restart
     assert pending_outbox_rows(sample_engines["sample_source"]) == 0
 
 
+class PublisherThatFailsSecondTime:
+    """Publishes one event, then finds the broker gone."""
+
+    def __init__(self):
+        self.published = 0
+
+    def publish(self, *args, **kwargs):
+        if self.published:
+            raise ConnectionError("broker gone")
+        self.published += 1
+
+
+class SourceWhoseBrokerGoes(SourceService):
+    outbox = OutboxThatNeverRelays()
+
+
+def test_a_batch_whose_publishing_fails_stays_pending_whole_and_goes_out_later(
+    container_factory, sample_config, sample_engines
+):
+    """Claiming marks the batch published in the same transaction: a failure part way rolls every
+    mark back, so the whole batch is relayed again (at least once: the first event twice)."""
+    source_config = sample_config("sample_source")
+    broken = start(container_factory, SourceWhoseBrokerGoes, source_config)
+    with ServiceRpcProxy("sample_source", source_config) as source:
+        source.write_note("first")
+        source.write_note("second")
+    relay = next(ext for ext in broken.extensions if isinstance(ext, Outbox))
+    relay.publisher = PublisherThatFailsSecondTime()
+    with pytest.raises(ConnectionError):
+        relay.relay_pending()
+    broken.kill()
+    assert pending_outbox_rows(sample_engines["sample_source"]) == 2
+
+    start(container_factory, SinkService, sample_config("sample_sink"))
+    start(container_factory, SourceService, source_config)
+
+    assert wait_for(lambda: seen_by_sink(sample_config("sample_sink")) == ["first", "second"])
+    assert pending_outbox_rows(sample_engines["sample_source"]) == 0
+
+
 def test_same_event_delivered_twice_is_handled_once(container_factory, sample_config):
     config = sample_config("sample_sink")
     start(container_factory, SinkService, config)
