@@ -15,6 +15,10 @@ database itself (`availability.free_coaches_at`), never against a remembered sea
 answer can at worst offer a time the booking then finds taken (`SlotTaken`), as a time taken
 between looking and booking always could. Only a change made through another instance within
 the last seconds (a service taken out of use, hours shortened) can be missed by a booking.
+
+A question asked while the same one is being computed under the same generation waits for that
+answer instead of computing it again, so the many requests that find an answer expired at once
+cost one computation; should that one fail, each waiter computes its own.
 """
 
 import time
@@ -23,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -52,6 +57,16 @@ class Remembered:
     at: float
 
 
+@dataclass(frozen=True)
+class Computing:
+    generation: int
+    done: Event
+
+
+FAILED = object()
+"""What waiters are sent when the computation they waited for failed: compute your own."""
+
+
 class RememberedSearches:
     """Answers by search, each valid while nothing it depends on has changed since."""
 
@@ -63,6 +78,7 @@ class RememberedSearches:
         self.monotonic = monotonic
         self.generation = 0
         self.answers: OrderedDict[Hashable, Remembered] = OrderedDict()
+        self.computing: dict[Hashable, Computing] = {}
 
     def changed(self) -> None:
         self.generation += 1
@@ -74,10 +90,23 @@ class RememberedSearches:
         found = self.answers.get(search)
         if found and found.generation == self.generation and now - found.at < self.seconds:
             return found.answer
-        generation = self.generation
-        answer = compute()
-        if generation == self.generation:
-            self.answers[search] = Remembered(answer, generation, now)
+        running = self.computing.get(search)
+        if running and running.generation == self.generation:
+            shared = running.done.wait()
+            return compute() if shared is FAILED else shared
+        return self._compute(search, compute, now)
+
+    def _compute(self, search: Hashable, compute: Callable[[], object], now: float):
+        computing = self.computing[search] = Computing(self.generation, Event())
+        answer = FAILED
+        try:
+            answer = compute()
+        finally:
+            if self.computing.get(search) is computing:
+                del self.computing[search]
+            computing.done.send(answer)
+        if computing.generation == self.generation:
+            self.answers[search] = Remembered(answer, computing.generation, now)
             self.answers.move_to_end(search)
             while len(self.answers) > self.entries:
                 self.answers.popitem(last=False)

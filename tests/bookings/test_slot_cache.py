@@ -3,6 +3,7 @@ written (services/bookings/slot_cache.py)."""
 
 import uuid
 
+import eventlet
 import pytest
 from sqlalchemy import create_engine, update
 from sqlalchemy.pool import NullPool
@@ -60,6 +61,52 @@ def test_a_change_ends_every_remembered_answer_and_one_computed_meanwhile_is_not
 
     searches.answer("wednesday", changed_meanwhile)
     assert searches.answer("wednesday", search) == {"run": 4}
+
+
+class Slow(Counted):
+    """A search that takes a moment, in which other greenlets ask too; fails on `failing` runs."""
+
+    def __init__(self, failing=()):
+        super().__init__()
+        self.failing = failing
+
+    def __call__(self):
+        answer = super().__call__()
+        eventlet.sleep(0.05)
+        if answer["run"] in self.failing:
+            raise RuntimeError("the database went away")
+        return answer
+
+
+def test_a_search_asked_while_it_is_being_computed_waits_for_that_answer():
+    searches, search = RememberedSearches(2, 10), Slow()
+
+    asking = [eventlet.spawn(searches.answer, "tuesday", search) for _ in range(8)]
+
+    assert [thread.wait() for thread in asking] == [{"run": 1}] * 8
+    assert search.runs == 1
+
+
+def test_when_the_computation_waited_for_fails_each_waiter_computes_its_own():
+    searches, search = RememberedSearches(2, 10), Slow(failing={1})
+
+    leader = eventlet.spawn(searches.answer, "tuesday", search)
+    waiters = [eventlet.spawn(searches.answer, "tuesday", search) for _ in range(3)]
+
+    with pytest.raises(RuntimeError):
+        leader.wait()
+    assert sorted(thread.wait()["run"] for thread in waiters) == [2, 3, 4]
+
+
+def test_a_search_asked_after_a_change_does_not_wait_for_one_computed_before_it():
+    searches, search = RememberedSearches(2, 10), Slow()
+
+    before = eventlet.spawn(searches.answer, "tuesday", search)
+    eventlet.sleep(0)
+    searches.changed()
+    after = eventlet.spawn(searches.answer, "tuesday", search)
+
+    assert (before.wait(), after.wait()) == ({"run": 1}, {"run": 2})
 
 
 def test_searches_are_bounded_and_zero_seconds_searches_every_time():
