@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
@@ -95,6 +96,7 @@ report_periods = Table(
     Column("period", Date, nullable=False),
     Column("locked_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("subscriber_id", "period"),
+    Index("report_periods_open", "period", postgresql_where=text("locked_at IS NULL")),
 )
 
 reports = Table(
@@ -129,7 +131,7 @@ report_mails = Table(
     Column("last_error", Text),
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("report_id", "recipient", name="report_mails_once"),
-    Index("report_mails_due", "next_attempt_at"),
+    Index("report_mails_unsent_due", "next_attempt_at", postgresql_where=text("sent_at IS NULL")),
 )
 
 report_file_uploads = Table(

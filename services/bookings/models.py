@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
@@ -122,6 +123,12 @@ bookings = Table(
     UniqueConstraint("idempotency_scope", "idempotency_key", name="bookings_idempotency"),
     Index("bookings_coachee", "coachee_id", "starts_at"),
     Index("bookings_coach_time", "coach_id", "starts_at"),
+    Index(
+        "bookings_hold_expiry",
+        "hold_expires_at",
+        postgresql_where=text("status = 'pending_eligibility'"),
+    ),
+    Index("bookings_confirmed_start", "starts_at", postgresql_where=text("status = 'confirmed'")),
 )
 
 registrations = Table(
@@ -132,7 +139,12 @@ registrations = Table(
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("account_id", UUID(as_uuid=True)),
     CheckConstraint("state IN ('open', 'booked', 'abandoned')", name="registrations_state"),
-    Index("registrations_open", "opened_at"),
+    Index("registrations_open_since", "opened_at", postgresql_where=text("state = 'open'")),
+    Index(
+        "registrations_abandoned",
+        "registration_key",
+        postgresql_where=text("state = 'abandoned'"),
+    ),
 )
 
 notes = Table(
@@ -159,7 +171,7 @@ mail_jobs = Table(
     Column("last_error", Text),
     Column("sent_at", DateTime(timezone=True)),
     UniqueConstraint("booking_id", "kind", "starts_at", name="mail_jobs_once"),
-    Index("mail_jobs_due", "next_attempt_at"),
+    Index("mail_jobs_unsent_due", "next_attempt_at", postgresql_where=text("sent_at IS NULL")),
 )
 
 feedback = Table(

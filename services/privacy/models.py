@@ -57,6 +57,11 @@ subject_requests = Table(
         unique=True,
         postgresql_where=text("origin = 'retention'"),
     ),
+    Index(
+        "requests_result_expiry",
+        "result_expires_at",
+        postgresql_where=text("result_key IS NOT NULL AND result_deleted_at IS NULL"),
+    ),
 )
 
 request_steps = Table(
