@@ -296,7 +296,6 @@ class Measured:
     observation: Observation | None
     prepared: int
     setup: Setup
-    clients: list[Client]
     coachees: list[Client]
     slots: queue.Queue
 
@@ -310,7 +309,7 @@ def measure(stack: Stack, observation: Observation | None, opened: ExitStack) ->
     print(f"measuring: idle, slot search, floor, bookings ({prepared} slots prepared), slot search")
     idle = idle_cpu(stack, IDLE_SECONDS)
     before = slot_search(stack, observation, clients[0], setup, "no bookings")
-    floor = floor_row(stack, observation, clients, "floor")
+    floor = floor_row(stack, observation, "floor")
     first_time = load_row(
         stack,
         f"POST /api/bookings, first-time, {CLIENTS} clients",
@@ -326,7 +325,7 @@ def measure(stack: Stack, observation: Observation | None, opened: ExitStack) ->
         opened.enter_context(Client(stack.url, bearer(log_in(clients[0], name, PASSWORD))))
         for name in usernames
     ]
-    measured = Measured([], idle, observation, prepared, setup, clients, coachees, slots)
+    measured = Measured([], idle, observation, prepared, setup, coachees, slots)
     logged_in = logged_in_round(stack, measured)
     booked = len(created(first_time, logged_in))
     after = slot_search(stack, observation, clients[0], setup, f"{booked} booked")
@@ -334,16 +333,17 @@ def measure(stack: Stack, observation: Observation | None, opened: ExitStack) ->
     return replace(measured, rows=[replace(row, idle=idle) for row in rows])
 
 
-def floor_row(
-    stack: Stack, observation: Observation | None, clients: list[Client], name: str
-) -> LoadRow:
-    return load_row(
-        stack,
-        f"GET /api/services ({name}), {len(clients)} clients",
-        [requesting(client, "/api/services") for client in clients],
-        LOAD_SECONDS,
-        observation=observation,
-    )
+def floor_row(stack: Stack, observation: Observation | None, name: str) -> LoadRow:
+    """The floor with clients of its own: connections left idle meanwhile may be closed."""
+    with ExitStack() as opened:
+        clients = [opened.enter_context(Client(stack.url)) for _ in range(CLIENTS)]
+        return load_row(
+            stack,
+            f"GET /api/services ({name}), {CLIENTS} clients",
+            [requesting(client, "/api/services") for client in clients],
+            LOAD_SECONDS,
+            observation=observation,
+        )
 
 
 def logged_in_round(stack: Stack, measured: Measured) -> LoadRow:
@@ -444,7 +444,7 @@ def run() -> None:
             print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
             extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
             print("measuring: the floor again")
-            floor_after = floor_row(stack, observation, measured.clients, "floor again")
+            floor_after = floor_row(stack, observation, "floor again")
             if observation is not None:
                 summaries.append(observation.summary())
         rows = [*measured.rows, *extra, replace(floor_after, idle=measured.idle)]
