@@ -14,9 +14,10 @@ Measured with CLIENTS concurrent clients for LOAD_SECONDS each:
   booking registers the account, which hashes the password with argon2id;
 - `POST /api/bookings` by logged-in coachees: a bearer token and service data only;
 then `GET /api/slots` for any coach over 8 weeks, one request at a time, before and after the
-bookings, more rounds of logged-in bookings, and the floor again. The bookings' shares of the
-floor are taken against the mean of the floor before and after them: measured minutes apart on
-a shared machine, one floor alone was seen to differ by a fifth from the other. All of it on
+bookings, more rounds of logged-in bookings, and the floor again once the work the bookings
+left queued is done (their mails go on a timer). The bookings' shares of the floor are taken
+against the mean of the floor before and after them: measured minutes apart on a shared
+machine, one floor alone was seen to differ by a fifth from the other. All of it on
 three isolated stacks (`bench.stack`) one after another: metrics and tracing off, on (observed
 as operators observe it, `bench.observing`), and off again; it prints what observing costs.
 Beside each rate, the CPU time each process spent per answer, also net of what it spends with
@@ -56,6 +57,7 @@ from bench.stack import (
     machine_description,
     print_idle,
     print_load_rows,
+    quiet,
     repeatedly,
     run_concurrently,
 )
@@ -443,7 +445,8 @@ def run() -> None:
             measured = measure(stack, observation, opened)
             print(f"measuring: {EXTRA_ROUNDS} more rounds of logged-in bookings")
             extra = [logged_in_round(stack, measured) for _ in range(EXTRA_ROUNDS)]
-            print("measuring: the floor again")
+            waited = quiet(stack, measured.idle)
+            print(f"measuring: the floor again, once the bookings' mails went ({waited:.0f} s)")
             floor_after = floor_row(stack, observation, "floor again")
             if observation is not None:
                 summaries.append(observation.summary())

@@ -503,6 +503,18 @@ def idle_cpu(stack: Stack, seconds: float) -> dict[str, float]:
     return {name: cores for name, cores in cpu.items() if name != "machine"}
 
 
+def quiet(stack: Stack, idle: dict[str, float], within: float = 60.0) -> float:
+    """Wait, at most `within` seconds, until the processes use no more than their `idle` cores
+    and a tenth of a core besides: work that requests left queued (mails sent on a timer,
+    events handled) is done. Returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        busy = idle_cpu(stack, 1.0)
+        if sum(busy.values()) <= sum(idle.values()) + 0.1:
+            break
+    return time.monotonic() - started
+
+
 def print_idle(idle: dict[str, float]) -> None:
     each = ", ".join(f"{name} {cores * 1000:.1f}" for name, cores in idle.items())
     print(
