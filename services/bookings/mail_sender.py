@@ -9,18 +9,17 @@ A job whose booking has changed since, or whose coachee's account is gone, is cl
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
 from sqlalchemy.engine import RowMapping
 
 from services.bookings.mail import BookingMail, compose
-from services.bookings.models import bookings, mail_jobs
+from services.bookings.models import mail_jobs
 from services.bookings.notifications import (
     CANCELLATION,
     FEEDBACK_REQUEST,
     REMINDER,
     queue_mail,
 )
-from services.bookings.repository import bookings_with_names
+from services.bookings.repository import bookings_with_names, confirmed_without_mail
 from services.bookings.settings import feedback_closes
 from services.bookings.work import Work
 from services.contracts.bookings import CANCELLED, COMPLETED, CONFIRMED
@@ -119,24 +118,10 @@ def send_due_mails(work: Work, mailer: SmtpMailer) -> int:
     )
 
 
-def bookings_needing_reminder(session, now: datetime, until: datetime) -> list[RowMapping]:
-    reminded = exists().where(
-        mail_jobs.c.booking_id == bookings.c.id,
-        mail_jobs.c.kind == REMINDER,
-        mail_jobs.c.starts_at == bookings.c.starts_at,
-    )
-    query = select(bookings).where(
-        bookings.c.status == CONFIRMED,
-        bookings.c.starts_at > now,
-        bookings.c.starts_at <= until,
-        ~reminded,
-    )
-    return session.execute(query).mappings().all()
-
-
 def queue_reminders(work: Work) -> int:
     """Queue a reminder for each confirmed booking starting within the reminder period."""
-    due = bookings_needing_reminder(work.db, work.now, work.now + work.rules.reminder_before)
+    until = work.now + work.rules.reminder_before
+    due = confirmed_without_mail(work.db, REMINDER, work.now, until)
     for booking in due:
         queue_mail(work, booking, REMINDER)
     return len(due)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, null, or_, select, update
+from sqlalchemy import delete, exists, func, insert, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import RowMapping
 
@@ -20,7 +20,7 @@ from services.bookings.models import (
     specifications,
     working_hours,
 )
-from services.contracts.bookings import ACTIVE_STATUSES, PENDING
+from services.contracts.bookings import ACTIVE_STATUSES, CONFIRMED, PENDING
 
 REGISTRATION_OPEN = "open"
 REGISTRATION_BOOKED = "booked"
@@ -423,6 +423,23 @@ def notes_of(session, booking_ids: list) -> list[RowMapping]:
 
 def insert_mail_job(session, values: dict) -> None:
     session.execute(pg_insert(mail_jobs).values(values).on_conflict_do_nothing())
+
+
+def confirmed_without_mail(session, kind: str, now: datetime, until: datetime) -> list[RowMapping]:
+    """Confirmed bookings starting after `now` and by `until` that have no `kind` mail job for
+    the time they start at now."""
+    mailed = exists().where(
+        mail_jobs.c.booking_id == bookings.c.id,
+        mail_jobs.c.kind == kind,
+        mail_jobs.c.starts_at == bookings.c.starts_at,
+    )
+    query = select(bookings).where(
+        bookings.c.status == CONFIRMED,
+        bookings.c.starts_at > now,
+        bookings.c.starts_at <= until,
+        ~mailed,
+    )
+    return session.execute(query).mappings().all()
 
 
 def save_feedback(session, values: dict) -> RowMapping:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.bookings import repository as repo
-from services.bookings.mail_sender import bookings_needing_reminder
 from services.bookings.models import mail_jobs
+from services.bookings.notifications import REMINDER
 from services.infra import mail_queue
 from services.infra.mailer import retry_policy_from
 from tests.plans import filled_database, plan_of
@@ -90,7 +90,9 @@ def test_expiring_holds_reads_only_pending_bookings(engine):
 
 
 def test_queueing_reminders_reads_only_confirmed_bookings_of_the_period(engine):
-    plan = plan_of(engine, lambda db: bookings_needing_reminder(db, NOW, NOW + timedelta(days=1)))
+    plan = plan_of(
+        engine, lambda db: repo.confirmed_without_mail(db, REMINDER, NOW, NOW + timedelta(days=1))
+    )
     assert "bookings_confirmed_start" in plan
     assert "Seq Scan on bookings" not in plan
 
