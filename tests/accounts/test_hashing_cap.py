@@ -104,10 +104,10 @@ def test_parallel_logins_hash_one_at_a_time_known_user_or_not(
 def test_logins_that_cannot_get_a_hash_slot_in_time_are_throttled_with_retry_after(
     accounts, accounts_config, accounts_container, registration
 ):
+    username = accounts.register_coachee(registration)["username"]
     provider = get_extension(accounts_container, Settings)
     slow_and_impatient = replace(provider.settings.hashing, time_cost=8, wait_seconds=0.001)
     provider.settings = replace(provider.settings, hashing=slow_and_impatient)
-    username = accounts.register_coachee(registration)["username"]
 
     def attempt(_) -> str:
         with ServiceRpcProxy("accounts", accounts_config, timeout=60) as own:
