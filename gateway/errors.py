@@ -90,7 +90,10 @@ HTTP_CODES = {
     405: "method_not_allowed",
     408: "request_timeout",
     413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
+    431: "headers_too_large",
+    505: "http_version_not_supported",
 }
 
 

@@ -14,11 +14,15 @@ on in reference cycles until the garbage collector happens to run. Here:
 - at most `HTTP_MAX_CONNECTIONS` connections are served at once; more wait in the listen
   backlog;
 - when accepting fails for want of file descriptors or memory, the loop logs, backs off and
-  carries on; no connection error ever ends the process.
+  carries on; no connection error ever ends the process;
+- a request refused before it reaches the application (a request line or header too long, a
+  malformed request line) gets the same JSON error body as every other answer: eventlet and
+  the standard library write an empty or an HTML one.
 """
 
 import contextlib
 import errno
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -30,7 +34,7 @@ from eventlet.semaphore import Semaphore
 from nameko.web.server import WebServer
 from werkzeug.routing import Map
 
-from gateway.errors import RequestTimedOut
+from gateway.errors import HTTP_CODES, RequestTimedOut, error_body
 from gateway.input_guard import TYPED_PATH_CONVERTERS, typed_path_rule
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,51 @@ ACCESS_LOG_FORMAT = (
 )
 LATE_HEADERS = "the request headers did not arrive in time"
 LATE_BODY = "the request body did not arrive in time"
+
+
+def json_refusal(status: int, reason: str, message: str) -> bytes:
+    """A whole answer that refuses a request and closes the connection, with a JSON body."""
+    body = json.dumps(error_body(HTTP_CODES.get(status, "http_error"), message)).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+EVENTLET_REFUSALS = {
+    wsgi.RESPONSE_414: json_refusal(414, "URI Too Long", "The address is too long."),
+    b"HTTP/1.0 400 Header Line Too Long\r\nConnection: close\r\nContent-length: 0\r\n\r\n": (
+        json_refusal(400, "Bad Request", "A request header is too long.")
+    ),
+    b"HTTP/1.0 400 Headers Too Large\r\nConnection: close\r\nContent-length: 0\r\n\r\n": (
+        json_refusal(400, "Bad Request", "The request headers are too large.")
+    ),
+}
+"""The answers eventlet writes as they are, with no body, for a request it cannot read: by
+their exact bytes, each with the JSON answer written instead."""
+
+
+LONGEST_EVENTLET_REFUSAL = max(len(refusal) for refusal in EVENTLET_REFUSALS)
+PARSE_REFUSALS = {
+    431: "The request has too many headers.",
+    505: "This HTTP version is not supported.",
+}
+
+
+class JsonRefusals:
+    """A connection's output on which eventlet's own refusals are written as JSON ones."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def write(self, data):
+        if len(data) <= LONGEST_EVENTLET_REFUSAL:
+            data = EVENTLET_REFUSALS.get(bytes(data), data)
+        return self.inner.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
 
 
 @dataclass(frozen=True)
@@ -135,10 +184,21 @@ class GuardedProtocol(wsgi.HttpProtocol):
         self.header_deadline = eventlet.Timeout(
             self.limits.header_seconds, TimeoutError(LATE_HEADERS)
         )
+        output = self.wfile
+        self.wfile = JsonRefusals(output)
         try:
             super().handle_one_request()
         finally:
+            self.wfile = output
             self.header_deadline.cancel()
+
+    def send_error(self, code, message=None, explain=None):
+        """The standard library's refusal of a request it cannot parse, with a JSON body; its
+        own message may quote the request, so the body says only what is wrong."""
+        reason = self.responses.get(code, ("Error",))[0]
+        said = PARSE_REFUSALS.get(code, "The request is malformed.")
+        self.wfile.write(json_refusal(code, reason, said))
+        self.close_connection = True
 
     def _request_started(self) -> bool:
         """Waits for the first byte of a request, at most the idle timeout."""

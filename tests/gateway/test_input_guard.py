@@ -135,6 +135,56 @@ def test_nul_in_a_query_value_is_422_naming_it(gateway_url):
     assert response.json()["error"]["fields"] == {"service_id": [NOT_STORABLE]}
 
 
+def answer_of(raw: bytes) -> tuple[int, dict, dict]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), headers, json.loads(body)
+
+
+def read_all(url: str, head: bytes) -> bytes:
+    target = urlsplit(url)
+    with socket.create_connection((target.hostname, target.port), timeout=10) as sock:
+        sock.sendall(head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("head", "status", "code"),
+    [
+        (
+            b"GET /api/staff?cursor=" + b"%F4" * 4000 + b" HTTP/1.1\r\nHost: g\r\n\r\n",
+            414,
+            "uri_too_long",
+        ),
+        (
+            b"GET /api/session HTTP/1.1\r\nHost: g\r\nX-Long: " + b"a" * 9000 + b"\r\n\r\n",
+            400,
+            "bad_request",
+        ),
+        (
+            b"GET /api/session HTTP/1.1\r\n" + b"X-Many: a\r\n" * 120 + b"\r\n",
+            431,
+            "headers_too_large",
+        ),
+        (b"GET /api/session HTTP/9.1\r\nHost: g\r\n\r\n", 505, "http_version_not_supported"),
+        (b'GET /api/session HTTP/1."1\r\nHost: g\r\n\r\n', 400, "bad_request"),
+    ],
+    ids=["request line too long", "header too long", "too many headers", "version", "malformed"],
+)
+def test_a_request_refused_before_any_route_gets_a_json_error(gateway_url, head, status, code):
+    answered, headers, body = answer_of(read_all(gateway_url, head))
+
+    assert answered == status
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Connection"] == "close"
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+
+
 def test_nul_in_a_header_is_400(gateway_url):
     head = b"GET /api/session HTTP/1.1\r\nHost: gateway\r\nIdempotency-Key: a\x00b\r\n\r\n"
 
