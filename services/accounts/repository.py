@@ -53,13 +53,8 @@ def username_taken(session, username: str) -> bool:
 def insert_account(session, values: dict) -> RowMapping | None:
     """The new account, or None when its username or registration key is taken already
     (PostgreSQL's ON CONFLICT DO NOTHING: no savepoint needed to go on)."""
-    query = (
-        pg_insert(accounts)
-        .values(dict(values, id=uuid.uuid4()))
-        .on_conflict_do_nothing()
-        .returning(accounts)
-    )
-    return session.execute(query).mappings().first()
+    query = pg_insert(accounts).on_conflict_do_nothing().returning(accounts)
+    return session.execute(query, dict(values, id=uuid.uuid4())).mappings().first()
 
 
 def update_account(session, account_id, values: dict) -> RowMapping:
@@ -153,7 +148,7 @@ def list_staff(session, limit: int, cursor: str | None) -> dict:
 
 
 def insert_session(session, values: dict) -> RowMapping:
-    return session.execute(insert(sessions).values(values).returning(sessions)).mappings().one()
+    return session.execute(insert(sessions).returning(sessions), values).mappings().one()
 
 
 def live_session(session, token_hash: bytes, now: datetime) -> RowMapping | None:
@@ -240,7 +235,8 @@ def delete_failures_before(session, before: datetime, limit: int) -> int:
 def insert_erasure_request(session, account_id, now: datetime) -> uuid.UUID:
     request_id = uuid.uuid4()
     session.execute(
-        insert(erasure_requests).values(id=request_id, account_id=account_id, requested_at=now)
+        insert(erasure_requests),
+        {"id": request_id, "account_id": account_id, "requested_at": now},
     )
     return request_id
 
@@ -257,11 +253,11 @@ def delete_erasure_requests(session, account_id) -> int:
 
 
 def insert_reset(session, values: dict) -> None:
-    session.execute(insert(password_resets).values(values))
+    session.execute(insert(password_resets), values)
 
 
 def insert_reset_mail(session, values: dict) -> None:
-    session.execute(insert(password_reset_mails).values(values))
+    session.execute(insert(password_reset_mails), values)
 
 
 def revoke_open_resets(session, account_id, now: datetime) -> int:

@@ -48,7 +48,7 @@ def open_charge(session, booking_id) -> RowMapping | None:
 
 
 def insert_line(session, values: dict) -> None:
-    session.execute(insert(billable_lines).values(values))
+    session.execute(insert(billable_lines), values)
 
 
 def period_locked(session, subscriber_id, period: date) -> bool:
@@ -63,9 +63,8 @@ def period_locked(session, subscriber_id, period: date) -> bool:
     found = session.execute(query).first()
     if found is None:
         session.execute(
-            pg_insert(report_periods)
-            .values(subscriber_id=subscriber_id, period=period)
-            .on_conflict_do_nothing()
+            pg_insert(report_periods).on_conflict_do_nothing(),
+            {"subscriber_id": subscriber_id, "period": period},
         )
         found = session.execute(query).one()
     return found.locked_at is not None

@@ -19,8 +19,7 @@ def subscriber_by_id(session, subscriber_id, for_update: bool = False) -> RowMap
 
 def insert_subscriber(session, values: dict, now: datetime) -> RowMapping:
     values = dict(values, id=uuid.uuid4(), created_at=now, updated_at=now)
-    query = insert(subscribers).values(values).returning(subscribers)
-    return session.execute(query).mappings().one()
+    return session.execute(insert(subscribers).returning(subscribers), values).mappings().one()
 
 
 def update_subscriber(session, subscriber_id, values: dict, now: datetime) -> RowMapping:

@@ -32,7 +32,7 @@ def new_id() -> uuid.UUID:
 
 
 def insert_service(session, values: dict, specification_names: list[str]) -> None:
-    session.execute(insert(catalogue_services).values(values))
+    session.execute(insert(catalogue_services), values)
     if specification_names:
         session.execute(
             insert(specifications),
@@ -86,7 +86,7 @@ def service_by_id(session, service_id) -> dict | None:
 
 
 def insert_coach(session, values: dict, service_ids: list) -> None:
-    session.execute(insert(coaches).values(values))
+    session.execute(insert(coaches), values)
     replace_coach_services(session, values["id"], service_ids)
 
 
@@ -184,7 +184,7 @@ def working_hours_of(session, coach_ids: list) -> list[RowMapping]:
 
 
 def insert_availability_change(session, values: dict) -> None:
-    session.execute(insert(availability_changes).values(values))
+    session.execute(insert(availability_changes), values)
 
 
 def delete_availability_change(session, coach_id, change_id) -> int:
@@ -240,8 +240,8 @@ def insert_booking(session, values: dict) -> RowMapping | None:
     """The new booking, or None when it collides with another: its coach's time (the exclusion
     constraint) or its idempotency key. PostgreSQL's ON CONFLICT DO NOTHING arbitrates both, so
     a collision needs no savepoint to undo."""
-    query = pg_insert(bookings).values(values).on_conflict_do_nothing().returning(bookings)
-    return session.execute(query).mappings().first()
+    query = pg_insert(bookings).on_conflict_do_nothing().returning(bookings)
+    return session.execute(query, values).mappings().first()
 
 
 def booking_by_id(session, booking_id, lock: bool = False) -> RowMapping | None:
@@ -281,10 +281,8 @@ def bookings_with_names(session, booking_ids) -> dict:
 def open_registration(session, registration_key: str, now: datetime) -> str:
     """Open the registration unless it exists; returns its state."""
     opened = session.execute(
-        pg_insert(registrations)
-        .values(registration_key=registration_key, state=REGISTRATION_OPEN, opened_at=now)
-        .on_conflict_do_nothing()
-        .returning(registrations.c.state)
+        pg_insert(registrations).on_conflict_do_nothing().returning(registrations.c.state),
+        {"registration_key": registration_key, "state": REGISTRATION_OPEN, "opened_at": now},
     ).scalar_one_or_none()
     if opened is not None:
         return opened
@@ -403,7 +401,7 @@ def bookings_of_coachee(session, coachee_id) -> list[RowMapping]:
 
 
 def insert_note(session, values: dict) -> RowMapping:
-    return session.execute(insert(notes).values(values).returning(notes)).mappings().one()
+    return session.execute(insert(notes).returning(notes), values).mappings().one()
 
 
 def update_note(session, note_id, booking_id, values: dict) -> RowMapping | None:
@@ -422,7 +420,7 @@ def notes_of(session, booking_ids: list) -> list[RowMapping]:
 
 
 def insert_mail_job(session, values: dict) -> None:
-    session.execute(pg_insert(mail_jobs).values(values).on_conflict_do_nothing())
+    session.execute(pg_insert(mail_jobs).on_conflict_do_nothing(), values)
 
 
 def confirmed_without_mail(session, kind: str, now: datetime, until: datetime) -> list[RowMapping]:
@@ -444,7 +442,7 @@ def confirmed_without_mail(session, kind: str, now: datetime, until: datetime) -
 
 def save_feedback(session, values: dict) -> RowMapping:
     """Insert the booking's feedback, or replace its rating and comment if it has one."""
-    query = pg_insert(feedback).values(values)
+    query = pg_insert(feedback)
     query = query.on_conflict_do_update(
         index_elements=[feedback.c.booking_id],
         set_={
@@ -453,7 +451,7 @@ def save_feedback(session, values: dict) -> RowMapping:
             "updated_at": query.excluded.updated_at,
         },
     )
-    return session.execute(query.returning(feedback)).mappings().one()
+    return session.execute(query.returning(feedback), values).mappings().one()
 
 
 def feedback_of(session, booking_ids: list) -> list[RowMapping]:

@@ -38,8 +38,7 @@ def run_erasure(session, request_id: str, dry_run: bool, erase) -> dict:
         return earlier
     result = asdict(erase(session))
     session.execute(
-        pg_insert(erasure_results)
-        .values(request_id=request_id, result=result)
-        .on_conflict_do_nothing()
+        pg_insert(erasure_results).on_conflict_do_nothing(),
+        {"request_id": request_id, "result": result},
     )
     return result

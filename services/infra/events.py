@@ -94,14 +94,15 @@ class ReliableEventHandler(EventHandler):
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         with self.database.transaction() as session:
             session.execute(
-                insert(parked_events).values(
-                    queue=self.queue.name,
-                    routing_key=self.event_type,
-                    payload=message.payload,
-                    error=error[:2000],
-                    attempts=attempt + 1,
-                    headers=carried_on(message.headers),
-                )
+                insert(parked_events),
+                {
+                    "queue": self.queue.name,
+                    "routing_key": self.event_type,
+                    "payload": message.payload,
+                    "error": error[:2000],
+                    "attempts": attempt + 1,
+                    "headers": carried_on(message.headers),
+                },
             )
         EVENTS_PARKED.labels(self.queue.name).inc()
         log.error(
@@ -117,10 +118,8 @@ def carried_on(headers: dict | None) -> dict:
 def claim_event(session, consumer: str, event_id: str) -> bool:
     """Record that `consumer` handles `event_id`; False when it already has."""
     claimed = session.execute(
-        pg_insert(processed_events)
-        .values(consumer=consumer, event_id=event_id)
-        .on_conflict_do_nothing()
-        .returning(processed_events.c.event_id)
+        pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id),
+        {"consumer": consumer, "event_id": event_id},
     ).first()
     return claimed is not None
 

@@ -21,6 +21,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Split a content line into physical lines of at most 75 octets, never inside a character."""
+    if len(line.encode()) <= MAX_LINE_OCTETS:
+        return line
     physical, current, size = [], "", 0
     for char in line:
         octets = len(char.encode())

@@ -36,9 +36,13 @@ def write_event(
     event_id = uuid.uuid4()
     body = dict(payload, event_id=str(event_id))
     session.execute(
-        insert(outbox).values(
-            event_id=event_id, event_type=event_type, payload=body, headers=headers or None
-        )
+        insert(outbox),
+        {
+            "event_id": event_id,
+            "event_type": event_type,
+            "payload": body,
+            "headers": headers or None,
+        },
     )
     return event_id
 

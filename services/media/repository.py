@@ -9,8 +9,8 @@ from services.media.models import attachments
 
 def insert_attachment(session, values: dict) -> RowMapping | None:
     """The new row, or None when an attachment with the same key or upload exists."""
-    query = pg_insert(attachments).values(values).on_conflict_do_nothing().returning(attachments)
-    return session.execute(query).mappings().first()
+    query = pg_insert(attachments).on_conflict_do_nothing().returning(attachments)
+    return session.execute(query, values).mappings().first()
 
 
 def attachment_by_id(session, attachment_id) -> RowMapping | None:

@@ -20,13 +20,8 @@ from services.privacy.models import audit_log, breaches, request_steps, subject_
 
 def insert_request(session, values: dict) -> RowMapping | None:
     """The new request, or None when its id (or a retention erasure of the subject) exists."""
-    query = (
-        pg_insert(subject_requests)
-        .values(values)
-        .on_conflict_do_nothing()
-        .returning(subject_requests)
-    )
-    return session.execute(query).mappings().first()
+    query = pg_insert(subject_requests).on_conflict_do_nothing().returning(subject_requests)
+    return session.execute(query, values).mappings().first()
 
 
 def insert_steps(session, request_id, steps: list[tuple[str, str]], now: datetime) -> None:
@@ -206,7 +201,7 @@ def retention_requests_of(session, subject_ids: list[str]) -> dict[str, RowMappi
 
 
 def insert_audit_entry(session, values: dict) -> None:
-    session.execute(pg_insert(audit_log).values(values).on_conflict_do_nothing())
+    session.execute(pg_insert(audit_log).on_conflict_do_nothing(), values)
 
 
 def search_audit(session, query: dict, after: tuple | None, limit: int) -> list[RowMapping]:
@@ -228,7 +223,7 @@ def search_audit(session, query: dict, after: tuple | None, limit: int) -> list[
 
 
 def insert_breach(session, values: dict) -> RowMapping:
-    return session.execute(insert(breaches).values(values).returning(breaches)).mappings().one()
+    return session.execute(insert(breaches).returning(breaches), values).mappings().one()
 
 
 def breach_by_id(session, breach_id) -> RowMapping | None:

@@ -216,6 +216,11 @@ def test_folding_counts_octets_not_characters():
     assert "".join(line.removeprefix(" ") for line in lines) == "SUMMARY:" + "ä" * 80
 
 
+def test_a_line_of_75_octets_stays_whole_and_one_more_folds():
+    assert fold("X" * 73 + "ä") == "X" * 73 + "ä"
+    assert fold("X" * 74 + "ä").split("\r\n") == ["X" * 74, " ä"]
+
+
 def test_cancellation_cancels_the_same_event_with_a_later_sequence():
     mail = booking_mail(kind=CANCELLATION, sequence=3600)
     message = compose(mail, SENDER, NOW)

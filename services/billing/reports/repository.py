@@ -74,7 +74,7 @@ def with_subscriber(query):
 
 
 def insert_report(session, values: dict) -> None:
-    session.execute(insert(reports).values(values))
+    session.execute(insert(reports), values)
 
 
 def report_by_id(session, report_id) -> RowMapping | None:
