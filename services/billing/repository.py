@@ -9,12 +9,14 @@ from sqlalchemy.engine import RowMapping
 
 from services.billing.models import roster_members, subscribers
 
+SUBSCRIBER_BY_ID = select(subscribers).where(subscribers.c.id == bindparam("subscriber_id"))
+"""Built once (with its locking form), as every booking event reads the subscriber."""
+SUBSCRIBER_BY_ID_FOR_UPDATE = SUBSCRIBER_BY_ID.with_for_update()
+
 
 def subscriber_by_id(session, subscriber_id, for_update: bool = False) -> RowMapping | None:
-    query = select(subscribers).where(subscribers.c.id == subscriber_id)
-    if for_update:
-        query = query.with_for_update()
-    return session.execute(query).mappings().first()
+    query = SUBSCRIBER_BY_ID_FOR_UPDATE if for_update else SUBSCRIBER_BY_ID
+    return session.execute(query, {"subscriber_id": subscriber_id}).mappings().first()
 
 
 def insert_subscriber(session, values: dict, now: datetime) -> RowMapping:
@@ -64,14 +66,19 @@ def replace_roster(session, subscriber_id, member_hashes: list[bytes], now: date
     )
 
 
+SUBSCRIBER_AND_MEMBERSHIP = select(
+    subscribers,
+    exists()
+    .where(
+        roster_members.c.subscriber_id == bindparam("subscriber_id"),
+        roster_members.c.member_hash == bindparam("member_hash"),
+    )
+    .label("on_roster"),
+).where(subscribers.c.id == bindparam("subscriber_id"))
+
+
 def subscriber_and_membership(session, subscriber_id, member_hash: bytes) -> RowMapping | None:
     """The subscriber with `on_roster`: whether the member number's hash is on its roster; one
     query, since every booking asks."""
-    on_roster = exists().where(
-        roster_members.c.subscriber_id == subscriber_id,
-        roster_members.c.member_hash == member_hash,
-    )
-    query = select(subscribers, on_roster.label("on_roster")).where(
-        subscribers.c.id == subscriber_id
-    )
-    return session.execute(query).mappings().first()
+    parameters = {"subscriber_id": subscriber_id, "member_hash": member_hash}
+    return session.execute(SUBSCRIBER_AND_MEMBERSHIP, parameters).mappings().first()
