@@ -115,12 +115,15 @@ def carried_on(headers: dict | None) -> dict:
     return {key: value for key, value in (headers or {}).items() if key.startswith(HEADER_PREFIX)}
 
 
+CLAIM_EVENT = (
+    pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id)
+)
+"""Built once, as every handled event runs it."""
+
+
 def claim_event(session, consumer: str, event_id: str) -> bool:
     """Record that `consumer` handles `event_id`; False when it already has."""
-    claimed = session.execute(
-        pg_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.event_id),
-        {"consumer": consumer, "event_id": event_id},
-    ).first()
+    claimed = session.execute(CLAIM_EVENT, {"consumer": consumer, "event_id": event_id}).first()
     return claimed is not None
 
 

@@ -77,6 +77,25 @@ class OutboxWriter:
         return event_id
 
 
+def claim_statement(batch_size: int):
+    """Marks up to `batch_size` pending events published, oldest first, and returns them; rows
+    another relay holds are skipped. Built once per relay, as it runs after every dispatching
+    worker."""
+    pending = (
+        select(outbox.c.id)
+        .where(outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(pending))
+        .values(published_at=func.now())
+        .returning(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
+    )
+
+
 class Outbox(DependencyProvider):
     def setup(self):
         config = self.container.config
@@ -85,6 +104,7 @@ class Outbox(DependencyProvider):
         self.publisher = Publisher(config[AMQP_URI_CONFIG_KEY], use_confirms=True)
         self.poll_seconds = float(config.get("OUTBOX_POLL_SECONDS", 2.0))
         self.batch_size = int(config.get("OUTBOX_BATCH_SIZE", 100))
+        self.claim = claim_statement(self.batch_size)
         self.dispatching_workers = WeakKeyDictionary()
         self.wakeups = LightQueue()
 
@@ -118,21 +138,8 @@ class Outbox(DependencyProvider):
     def _relay_batch(self) -> int:
         """Claim and mark a batch in one statement, publish it, then commit: a failed publish
         rolls the marks back, and the batch goes out again on the next pass."""
-        pending = (
-            select(outbox.c.id)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        claim = (
-            update(outbox)
-            .where(outbox.c.id.in_(pending))
-            .values(published_at=func.now())
-            .returning(outbox.c.id, outbox.c.event_type, outbox.c.payload, outbox.c.headers)
-        )
         with self.database.transaction() as session:
-            rows = sorted(session.execute(claim).all(), key=lambda row: row.id)
+            rows = sorted(session.execute(self.claim).all(), key=lambda row: row.id)
             for row in rows:
                 self.publisher.publish(
                     row.payload,
