@@ -26,11 +26,13 @@ def service_by_id(work: Work, service_id) -> dict | None:
 
 def qualified_coaches(work: Work, service_id, coach_id=None) -> list[dict]:
     """The service's active coaches (or the one asked for) with their hours, as remembered for a
-    moment."""
-    return work.catalogue_reads.answer(
-        ("coaches", str(service_id), coach_id and str(coach_id)),
-        lambda: repo.qualified_coaches(work.db, service_id, coach_id),
+    moment: one answer per service, whichever coach a booking asks for."""
+    found = work.catalogue_reads.answer(
+        ("coaches", str(service_id)), lambda: repo.qualified_coaches(work.db, service_id)
     )
+    if coach_id is None:
+        return found
+    return [coach for coach in found if str(coach["id"]) == str(coach_id)]
 
 
 def helsinki_day_bounds(first_day: date, last_day: date) -> tuple[datetime, datetime]:

@@ -135,25 +135,20 @@ def coach_names(session, coach_ids) -> dict:
     return {row.id: row.name for row in session.execute(query)}
 
 
-def qualified_coaches(session, service_id, coach_id=None) -> list[dict]:
+QUALIFIED_COACHES = (
+    select(coaches, working_hours.c.weekday, working_hours.c.starts, working_hours.c.ends)
+    .join(coach_services, coach_services.c.coach_id == coaches.c.id)
+    .outerjoin(working_hours, working_hours.c.coach_id == coaches.c.id)
+    .where(coach_services.c.service_id == bindparam("service_id"), coaches.c.active.is_(True))
+    .order_by(coaches.c.name, coaches.c.id, working_hours.c.weekday, working_hours.c.starts)
+)
+
+
+def qualified_coaches(session, service_id) -> list[dict]:
     """The active coaches of a service by name, each with its `working_hours` (weekday, starts,
-    ends) in order: one query, which every slot search and booking makes."""
-    query = (
-        select(
-            coaches,
-            working_hours.c.weekday,
-            working_hours.c.starts,
-            working_hours.c.ends,
-        )
-        .join(coach_services, coach_services.c.coach_id == coaches.c.id)
-        .outerjoin(working_hours, working_hours.c.coach_id == coaches.c.id)
-        .where(coach_services.c.service_id == service_id, coaches.c.active.is_(True))
-        .order_by(coaches.c.name, coaches.c.id, working_hours.c.weekday, working_hours.c.starts)
-    )
-    if coach_id is not None:
-        query = query.where(coaches.c.id == coach_id)
+    ends) in order: one query, which slot searches and bookings make."""
     found: dict = {}
-    for row in session.execute(query).mappings():
+    for row in session.execute(QUALIFIED_COACHES, {"service_id": service_id}).mappings():
         coach = found.get(row["id"])
         if coach is None:
             coach = found[row["id"]] = {column.name: row[column.name] for column in coaches.columns}
