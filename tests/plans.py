@@ -3,6 +3,7 @@ it that the query reads through its index, not through every finished row the ta
 
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -22,6 +23,18 @@ def filled_database(database_url, service: str, statements: list[str]) -> Engine
             connection.execute(text(statement))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE"))
+    return engine
+
+
+def filled_database_fixture(service: str, statements: list[str]):
+    """A module's `engine` fixture: `filled_database(...)` made once for the module's tests."""
+
+    @pytest.fixture(scope="module")
+    def engine(database_url):
+        engine = filled_database(database_url, service, statements)
+        yield engine
+        engine.dispose()
+
     return engine
 
 
@@ -45,3 +58,10 @@ def plan_of(engine: Engine, run: Callable[[Session], object]) -> str:
         plan = "\n".join(lines)
         connection.rollback()
     return plan
+
+
+def assert_reads_through(engine: Engine, run: Callable[[Session], object], index: str, table: str):
+    """The statement `run(session)` sends reads `table` through `index`, never row by row."""
+    plan = plan_of(engine, run)
+    assert index in plan, plan
+    assert f"Seq Scan on {table}" not in plan, plan

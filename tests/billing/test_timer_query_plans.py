@@ -3,13 +3,11 @@ handful of rows while sent report mails and published months pile up."""
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from services.billing import lines_repository as lines_repo
 from services.billing.models import report_mails
 from services.infra import mail_queue
 from services.infra.mailer import retry_policy_from
-from tests.plans import filled_database, plan_of
+from tests.plans import assert_reads_through, filled_database_fixture
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 SUBSCRIBERS = 40
@@ -33,22 +31,22 @@ FILL = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine(database_url):
-    engine = filled_database(database_url, "billing", FILL)
-    yield engine
-    engine.dispose()
+engine = filled_database_fixture("billing", FILL)
 
 
 def test_claiming_due_report_mails_reads_only_unsent_ones(engine):
-    plan = plan_of(
-        engine, lambda db: mail_queue.claim_due(db, report_mails, NOW, retry_policy_from({}), 50)
+    assert_reads_through(
+        engine,
+        lambda db: mail_queue.claim_due(db, report_mails, NOW, retry_policy_from({}), 50),
+        index="report_mails_unsent_due",
+        table="report_mails",
     )
-    assert "report_mails_unsent_due" in plan
-    assert "Seq Scan on report_mails" not in plan
 
 
 def test_finding_reports_to_publish_reads_only_unpublished_months(engine):
-    plan = plan_of(engine, lambda db: lines_repo.open_periods(db, until=date(2027, 2, 1)))
-    assert "report_periods_open" in plan
-    assert "Seq Scan on report_periods" not in plan
+    assert_reads_through(
+        engine,
+        lambda db: lines_repo.open_periods(db, until=date(2027, 2, 1)),
+        index="report_periods_open",
+        table="report_periods",
+    )

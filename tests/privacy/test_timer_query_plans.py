@@ -3,10 +3,8 @@ stay a handful while finished requests pile up."""
 
 from datetime import UTC, datetime
 
-import pytest
-
 from services.privacy import repository as repo
-from tests.plans import filled_database, plan_of
+from tests.plans import assert_reads_through, filled_database_fixture
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 FINISHED = 3000
@@ -29,14 +27,13 @@ FILL = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine(database_url):
-    engine = filled_database(database_url, "privacy", FILL)
-    yield engine
-    engine.dispose()
+engine = filled_database_fixture("privacy", FILL)
 
 
 def test_finding_expired_answers_reads_only_answers_still_kept(engine):
-    plan = plan_of(engine, lambda db: repo.expired_results(db, NOW, 100))
-    assert "requests_result_expiry" in plan
-    assert "Seq Scan on subject_requests" not in plan
+    assert_reads_through(
+        engine,
+        lambda db: repo.expired_results(db, NOW, 100),
+        index="requests_result_expiry",
+        table="subject_requests",
+    )
