@@ -4,7 +4,7 @@ A published outbox row is history once RabbitMQ has confirmed it, and a handled 
 `processed_events` only guards against handling a repeat, which comes within minutes: a relay or
 a consumer restarted, a retry at most five minutes later (parked events are not handled, so a
 replay of one days later finds no row to miss). Kept forever, each table would grow by a row
-per event. `EventRecords.prune` deletes both kinds older than `EVENT_RECORDS_KEEP_DAYS` (default
+per event. `prune` deletes both kinds older than `EVENT_RECORDS_KEEP_DAYS` (default
 30) in batches, each committed on its own so no transaction holds many rows; an outbox row not
 yet published is never deleted, whatever its age.
 """
