@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from nameko.extensions import DependencyProvider
 from sqlalchemy import bindparam, delete, select, tuple_
 
-from services.infra.database import find_database, step
+from services.infra.database import step
 from services.infra.tables import outbox, processed_events
 
 BATCH_ROWS = 5000
@@ -52,12 +52,12 @@ def prune(session, cutoff: datetime) -> dict[str, int]:
 
 
 class EventRecords(DependencyProvider):
-    """Gives workers `prune(now)`, which keeps the last `EVENT_RECORDS_KEEP_DAYS` days."""
+    """Gives workers `prune(session, now)`, which keeps the last `EVENT_RECORDS_KEEP_DAYS` days;
+    made once, as nameko asks every worker of every entrypoint for it."""
 
     def setup(self):
-        self.database = find_database(self.container)
-        self.keep = timedelta(days=float(self.container.config.get("EVENT_RECORDS_KEEP_DAYS", 30)))
+        keep = timedelta(days=float(self.container.config.get("EVENT_RECORDS_KEEP_DAYS", 30)))
+        self.prune_kept = lambda session, now: prune(session, now - keep)
 
     def get_dependency(self, worker_ctx):
-        session = self.database.session_for(worker_ctx)
-        return lambda now: prune(session, now - self.keep)
+        return self.prune_kept

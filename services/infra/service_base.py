@@ -49,7 +49,7 @@ class ServiceBase:
 
     @timer(interval=EVENT_RECORDS_PRUNE_SECONDS)
     def prune_event_records(self) -> dict[str, int]:
-        return self.event_records(self.clock.now())
+        return self.event_records(self.db, self.clock.now())
 
     @rpc
     def export_personal_data(self, subject_id: str, page: int = 1) -> dict:
